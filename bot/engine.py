@@ -88,7 +88,7 @@ class Engine:
         encoders = self._encoders()
         index = ensure_index(self.config, encoders, force=force)
         retriever = Retriever(index, encoders["dense"], encoders.get("topic"), self.config.retrieval)
-        log.info("engine ready in %.2f s (%d sentences)", time.perf_counter() - start, len(index.rows))
+        log.debug("engine ready in %.2f s (%d sentences)", time.perf_counter() - start, len(index.rows))
         return index, retriever
 
     @property

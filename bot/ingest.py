@@ -26,7 +26,7 @@ from .text import STEMMERS, clean, detect_language, normalize_chars
 ARTICLE_SUFFIXES = (".txt", ".md")
 _SLUG = re.compile(r"^[\w.\-/]+$")
 _FILE_NAME = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|mp4|html?)$", re.I)
-_FINAL_PUNCT = re.compile(r"[.!?…:;»\"')\]]$")
+_FINAL_PUNCT = re.compile(r"[.!?…:;»\"'”“)\]]$")
 _CAPTION_MAX_WORDS = 12
 
 
@@ -99,13 +99,19 @@ def is_noise(block: str) -> bool:
     text = block.strip()
     if not text:
         return True
-    if _FILE_NAME.search(text) or (_SLUG.match(text) and ("-" in text or "_" in text or "/" in text)):
+    if is_slug(text):
         return True
     return len(text.split()) <= _CAPTION_MAX_WORDS and not _FINAL_PUNCT.search(text)
 
 
+def is_slug(line: str) -> bool:
+    """An image slug (``xiaomi-mi-5-3``) or a file name (``photo.jpg``)."""
+    text = line.strip()
+    return bool(_FILE_NAME.search(text) or (_SLUG.match(text) and ("-" in text or "_" in text or "/" in text)))
+
+
 def is_question(sentence: str) -> bool:
-    return sentence.rstrip(" »\"')]").endswith("?")
+    return sentence.rstrip(" »\"'”“)]").endswith("?")
 
 
 @functools.cache
@@ -118,6 +124,7 @@ def _segmenter(lang: str):
 
 def split_sentences(block: str, lang: str) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences of ``block``, found with pysbd, trimmed of spaces."""
+    block = block.replace("\n", " ")  # a single newline is wrapped prose, not a boundary (same length)
     spans: list[tuple[int, int]] = []
     cursor = 0
     for piece in _segmenter(lang).segment(block):
@@ -143,12 +150,31 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
     spans.append((start, len(text)))
     out = []
     for a, b in spans:
-        # A block whose lines are each non-prose (slug, caption) is split line by line.
-        lines = [(a + m.start(), a + m.end()) for m in re.finditer(r"[^\n]+", text[a:b])]
-        if len(lines) > 1 and any(is_noise(text[x:y]) for x, y in lines):
-            out.extend(lines)
-        elif text[a:b].strip():
-            out.append((a, b))
+        # Lines that stand alone as non-prose (a slug or file name, every line of an all-caption block,
+        # a caption after a finished sentence) are split off; other lines are wrapped prose and stay
+        # joined, even when one of them is short and unpunctuated.
+        lines = [(a + m.start(), a + m.end()) for m in re.finditer(r"[^\n]+", text[a:b])
+                 if text[a + m.start():a + m.end()].strip()]
+        noisy = [is_noise(text[x:y]) for x, y in lines]
+        alone = [is_slug(text[x:y]) or all(noisy)
+                 or (noisy[i] and i == len(lines) - 1 and i > 0
+                     and bool(_FINAL_PUNCT.search(text[lines[i - 1][0]:lines[i - 1][1]].rstrip())))
+                 for i, (x, y) in enumerate(lines)]
+        if len(lines) <= 1 or not any(alone):
+            if text[a:b].strip():
+                out.append((a, b))
+            continue
+        group: list[tuple[int, int]] = []
+        for (x, y), single in zip(lines, alone, strict=True):
+            if single:
+                if group:
+                    out.append((group[0][0], group[-1][1]))
+                    group = []
+                out.append((x, y))
+            else:
+                group.append((x, y))
+        if group:
+            out.append((group[0][0], group[-1][1]))
     return out
 
 
@@ -175,6 +201,7 @@ def parse_article(path: Path, first_id: int = 0) -> Article:
     for a, b in _paragraph_spans(text):
         block = text[a:b]
         if is_noise(block):
+            a, b = a + len(block) - len(block.lstrip()), a + len(block.rstrip())  # trimmed, like sentences
             sentences.append(Sentence(first_id + len(sentences), article_id(path), paragraph, 0,
                                       a + offset, b + offset, clean(block), "noise"))
             continue

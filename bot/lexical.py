@@ -11,6 +11,7 @@ language pair the encoder knows works.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -49,6 +50,7 @@ class LexicalScorer:
     def __init__(self, rows: list[Sentence], languages: dict[str, str]) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
         self.languages = sorted(set(languages.values())) or ["en"]
         self._lang_of = languages
         corpus = [self._doc_terms(r) for r in rows]
@@ -63,6 +65,10 @@ class LexicalScorer:
         lang = self._lang_of.get(row.article, "en")
         sw = stopwords(lang)
         return [stem(w, lang) for w in words(row.text) if w not in sw and (len(w) > 1 or w.isdigit())]
+
+    def has_word(self, word: str) -> bool:
+        """Whether ``word`` (any form sharing its stem) occurs in the indexed prose."""
+        return any(stem(word, lang) in self.vocab for lang in self.languages)
 
     def terms(self, question: str, translations: dict[str, list[tuple[str, float]]] | None = None
               ) -> list[QueryTerm]:
