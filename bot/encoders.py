@@ -112,7 +112,9 @@ class SentenceTransformerEncoder:
                                "Use a local path or a model name your machine can reach.") from None
         log.info("loaded sentence-transformers %s in %.1f s", model, time.perf_counter() - start)
         self.id = f"sentence-transformers:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return _normalise(self._model.encode(list(texts), normalize_embeddings=True, show_progress_bar=False))

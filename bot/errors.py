@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 
+def one_line(err: BaseException) -> str:
+    """``err`` as one line: a YAML error's position and problem, without its multi-line snippet."""
+    problem, mark = getattr(err, "problem", None), getattr(err, "problem_mark", None)
+    if problem and mark is not None:
+        return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    return " ".join(str(err).split())
+
+
 class ArticleBotError(Exception):
     """Base class: ``str(err)`` is a complete, user-facing sentence with the fix."""
 

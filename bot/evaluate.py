@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, one_line
 from .text import detect_language, normalize_chars
 
 _WS = re.compile(r"\s+")
@@ -34,6 +35,7 @@ class Outcome:
     rank: int | None          # 1-based rank of the first matching sentence among the first 10
     answer: str | None
     confidence: float
+    seconds: float = 0.0
 
 
 def load_questions(path: str | Path) -> list[Item]:
@@ -44,7 +46,7 @@ def load_questions(path: str | Path) -> list[Item]:
     except FileNotFoundError:
         raise InputError(f"{path}: question file not found") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        raise InputError(f"{path}: cannot read question file ({err})") from None
+        raise InputError(f"{path}: cannot read question file ({one_line(err)})") from None
     if not isinstance(data, list) or not data:
         raise InputError(f"{path}: expected a non-empty YAML list of items with q and gold")
     items = []
@@ -65,7 +67,9 @@ def run_eval(engine, items: list[Item]) -> list[Outcome]:
     """Ask every question through ``engine`` (the same path the bot uses)."""
     out = []
     for item in items:
+        start = time.perf_counter()
         answer = engine.ask(item.q, k=10, article=item.article)
+        seconds = time.perf_counter() - start
         rank = None
         if not answer.abstained and item.gold:
             for i, p in enumerate(answer.ranked[:10], start=1):
@@ -74,7 +78,7 @@ def run_eval(engine, items: list[Item]) -> list[Outcome]:
                     rank = i
                     break
         out.append(Outcome(item, detect_language(item.q), answer.abstained, rank,
-                           answer.passage.sentence.text if answer.passage else None, answer.confidence))
+                           answer.passage.sentence.text if answer.passage else None, answer.confidence, seconds))
     return out
 
 

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 #: Bump when ingest or index contents change meaning, so saved indexes are rebuilt.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 METRIC = "inner_product_on_l2_normalised (cosine)"
 BATCH = 32
 
@@ -144,7 +144,8 @@ class SentenceIndex:
         dense = encoders["dense"]
         views["dense.sent"] = _flat(_encode(dense, texts, "sentences"))
         titles = {a.id: a.title for a in articles}
-        views["dense.ctx"] = _flat(_encode(dense, [context_text(titles[r.article], r.text) for r in rows], "in context"))
+        in_context = [context_text(titles[r.article], r.text) for r in rows]
+        views["dense.ctx"] = _flat(_encode(dense, in_context, "in context"))
         vocab: list[str] = []
         if "topic" in encoders:
             topic = encoders["topic"]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ArticleError
+from .errors import ArticleError, one_line
 from .text import STEMMERS, clean, detect_language, normalize_chars
 
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -88,7 +88,7 @@ def read_sidecar(path: Path) -> dict:
     try:
         data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ArticleError(f"{side}: sidecar is not valid YAML ({err}); fix or delete it") from None
+        raise ArticleError(f"{side}: sidecar is not valid YAML ({one_line(err)}); fix or delete it") from None
     if not isinstance(data, dict):
         raise ArticleError(f"{side}: sidecar must be a mapping (title, source, url, date, language)")
     return {k: str(v) for k, v in data.items() if k in {"title", "source", "url", "date", "language"} and v}
@@ -122,6 +122,31 @@ def _segmenter(lang: str):
                            clean=False)
 
 
+# A title abbreviation before a name never ends a sentence ("Le Dr. Martin", "M. Dupont").
+_TITLE_ABBREV = re.compile(r"(?:^|[\s(«\"])(?:Dr|Drs|Mr|Mrs|Ms|Mme|Mmes|Mlle|M|MM|St|Ste|Prof|Pr|Sr|Sra|Srta|Dra|"
+                           r"Hr|Fr|Me|Mgr|Gen|Gén|Col|Lt|Capt|Sgt|Rev|Hon|Nr|No|vs|cf)\.$")
+# A sentence that ends inside closing quotes, followed by a new sentence: « … ? » Le marché …
+_AFTER_QUOTE = re.compile(r"[.?!…][ ]?[»”\"]([ ]+)(?=[«“\"A-ZÀ-Ý])")
+
+
+def _refine(block: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Fix what pysbd gets wrong: splits after title abbreviations, no split after closing quotes."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and _TITLE_ABBREV.search(block[merged[-1][0]:merged[-1][1]]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    out: list[tuple[int, int]] = []
+    for start, end in merged:
+        cut = start
+        for m in _AFTER_QUOTE.finditer(block, start, end):
+            out.append((cut, m.start(1)))
+            cut = m.end(1)
+        out.append((cut, end))
+    return out
+
+
 def split_sentences(block: str, lang: str) -> list[tuple[int, int]]:
     """(start, end) spans of the sentences of ``block``, found with pysbd, trimmed of spaces."""
     block = block.replace("\n", " ")  # a single newline is wrapped prose, not a boundary (same length)
@@ -138,7 +163,7 @@ def split_sentences(block: str, lang: str) -> list[tuple[int, int]]:
         end = start + len(piece)
         spans.append((start, end))
         cursor = end
-    return spans
+    return _refine(block, spans)
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:

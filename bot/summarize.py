@@ -3,7 +3,8 @@
 Each prose sentence of the article gets a relevance: its cosine with the article centroid
 (centrality, min-max scaled) plus a position prior that favours the lead, as news is written
 lead-first. With a ``focus`` ("patents"), the focus is scored like a question (contextual
-dense + translated lexical, so an English focus finds French sentences) and dominates instead. Sentences are then picked by maximal marginal relevance (MMR):
+dense + translated lexical, so an English focus finds French sentences) and dominates instead.
+Sentences are then picked by maximal marginal relevance (MMR):
 ``lambda * relevance - (1 - lambda) * max cosine with the already picked ones``, which keeps
 two sentences saying the same thing out of one summary. The picks are returned in article order.
 Question sentences and noise lines are never picked. Deterministic: ties go to the earlier

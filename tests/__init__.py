@@ -1,0 +1,1 @@
+"""article-bot test suite."""

