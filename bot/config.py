@@ -55,6 +55,22 @@ class SummaryConfig:
 
 
 @dataclass(frozen=True)
+class DiscordConfig:
+    """The Discord layer's settings (the token is never here: DISCORD_TOKEN in the environment)."""
+
+    application_id: int | None = None
+    dev_guild_ids: tuple[int, ...] = ()
+    question_channels: tuple[int | str, ...] = ()
+    thread_mode: bool = False
+    dms: str = "answer"
+    cooldown_rate: int = 3
+    cooldown_per: float = 30.0
+    max_concurrency: int = 4
+    engine_timeout: float = 10.0
+    feedback_db: Path | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration, with absolute paths."""
 
@@ -64,6 +80,7 @@ class Config:
     default_article: str | None = None
     retrieval: RetrievalConfig = field(default_factory=RetrievalConfig)
     summary: SummaryConfig = field(default_factory=SummaryConfig)
+    discord: DiscordConfig = field(default_factory=DiscordConfig)
     threads: int = 2
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -154,6 +171,7 @@ def load_config(path: str | Path = "config.yaml") -> Config:
         {"dense": lambda p, k, v: _encoder(p, k, v, False), "topic": lambda p, k, v: _encoder(p, k, v, True)},
     )
     summary = _section(path, data, "summary", SummaryConfig, {})
+    discord_cfg = _discord(path, data.get("discord") or {})
     return Config(
         path=path,
         articles_dir=folder("articles_dir", "articles"),
@@ -161,6 +179,77 @@ def load_config(path: str | Path = "config.yaml") -> Config:
         default_article=default_article,
         retrieval=retrieval,
         summary=summary,
+        discord=discord_cfg,
         threads=threads,
         raw=data,
+    )
+
+
+def _ids(path: Path, key: str, value: Any) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0
+                                              for v in value):
+        raise _fail(path, key, f"expected a list of Discord ids (numbers), got {value!r}")
+    return tuple(value)
+
+
+def _channels(path: Path, key: str, value: Any) -> tuple[int | str, ...]:
+    """Channel ids (numbers) or channel names (strings, without '#')."""
+    if value is None:
+        return ()
+    ok = isinstance(value, list) and all(
+        (isinstance(v, int) and not isinstance(v, bool) and v > 0) or (isinstance(v, str) and v.strip("# "))
+        for v in value)
+    if not ok:
+        raise _fail(path, key, f"expected a list of channel ids or names, got {value!r}")
+    return tuple(v.strip("# ") if isinstance(v, str) else v for v in value)
+
+
+def _discord(path: Path, raw: Any) -> DiscordConfig:
+    """The ``discord:`` section: ids, modes, cooldown and limits, each checked."""
+    if not isinstance(raw, dict):
+        raise _fail(path, "discord", f"expected a mapping, got {type(raw).__name__}")
+    allowed = {"application_id", "dev_guild_ids", "question_channels", "thread_mode", "dms", "cooldown",
+               "max_concurrency", "engine_timeout", "feedback_db"}
+    for key in raw:
+        if key not in allowed:
+            raise _fail(path, f"discord.{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+    app_id = raw.get("application_id")
+    if app_id is not None and (not isinstance(app_id, int) or isinstance(app_id, bool) or app_id <= 0):
+        raise _fail(path, "discord.application_id", f"expected the application's numeric id, got {app_id!r}")
+    thread_mode = raw.get("thread_mode", False)
+    if not isinstance(thread_mode, bool):
+        raise _fail(path, "discord.thread_mode", f"expected true or false, got {thread_mode!r}")
+    dms = raw.get("dms", "answer")
+    if dms not in ("answer", "decline"):
+        raise _fail(path, "discord.dms", f"expected 'answer' or 'decline', got {dms!r}")
+    cooldown = raw.get("cooldown") or {}
+    if not isinstance(cooldown, dict) or set(cooldown) - {"rate", "per"}:
+        raise _fail(path, "discord.cooldown", "expected a mapping with 'rate' (questions) and 'per' (seconds)")
+    rate, per = cooldown.get("rate", 3), cooldown.get("per", 30)
+    if not isinstance(rate, int) or isinstance(rate, bool) or rate < 1:
+        raise _fail(path, "discord.cooldown.rate", f"expected a whole number >= 1, got {rate!r}")
+    if not isinstance(per, int | float) or isinstance(per, bool) or per < 0:
+        raise _fail(path, "discord.cooldown.per", f"expected seconds >= 0, got {per!r}")
+    concurrency = raw.get("max_concurrency", 4)
+    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or not 1 <= concurrency <= 64:
+        raise _fail(path, "discord.max_concurrency", f"expected 1 to 64, got {concurrency!r}")
+    timeout = raw.get("engine_timeout", 10)
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 0 < timeout <= 600:
+        raise _fail(path, "discord.engine_timeout", f"expected seconds between 0 and 600, got {timeout!r}")
+    db = raw.get("feedback_db", "feedback.sqlite3")
+    if not isinstance(db, str) or not db.strip():
+        raise _fail(path, "discord.feedback_db", f"expected a file path, got {db!r}")
+    return DiscordConfig(
+        application_id=app_id,
+        dev_guild_ids=_ids(path, "discord.dev_guild_ids", raw.get("dev_guild_ids")),
+        question_channels=_channels(path, "discord.question_channels", raw.get("question_channels")),
+        thread_mode=thread_mode,
+        dms=dms,
+        cooldown_rate=rate,
+        cooldown_per=float(per),
+        max_concurrency=concurrency,
+        engine_timeout=float(timeout),
+        feedback_db=(path.parent / db).resolve(),
     )

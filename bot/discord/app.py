@@ -1,0 +1,124 @@
+"""create_bot(): the discord.py Bot with the engine, feedback store and cogs wired in.
+
+The bot never pings anyone (``AllowedMentions.none()``), runs the engine in worker threads with
+bounded concurrency, syncs its commands once per start in ``setup_hook``, and uses no privileged
+intent unless ``discord.question_channels`` is set (that mode needs Message Content).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from pathlib import Path
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from ..config import Config, load_config
+from ..engine import Engine, clean_question
+from ..retrieve import Answer
+from .feedback import FeedbackStore, VoteButton, feedback_view
+from .i18n import Translator, label
+from .render import answer_embed
+from .tree import ArticleTree
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = ("bot.discord.ask", "bot.discord.summary", "bot.discord.admin")
+
+#: Minimal permissions: View Channel, Send Messages, Embed Links, Read Message History,
+#: Send Messages in Threads (+ Create Public Threads when thread mode is on).
+PERMISSIONS = discord.Permissions(view_channel=True, send_messages=True, embed_links=True,
+                                  read_message_history=True, send_messages_in_threads=True)
+
+
+def permissions(config: Config) -> discord.Permissions:
+    perms = discord.Permissions(PERMISSIONS.value)
+    if config.discord.thread_mode:
+        perms.create_public_threads = True
+    return perms
+
+
+def invite_url(application_id: int, config: Config) -> str:
+    return discord.utils.oauth_url(application_id, permissions=permissions(config),
+                                   scopes=("bot", "applications.commands"))
+
+
+class UserCooldowns:
+    """One bucket per user shared by the slash and mention paths (``rate`` questions per ``per`` s).
+
+    Times come from the event's own timestamp (interaction or message), as discord.py does.
+    """
+
+    def __init__(self, rate: int, per: float) -> None:
+        self.rate, self.per = rate, per
+        self._buckets: dict[int, app_commands.Cooldown] = {}
+
+    def retry_after(self, user_id: int, when: dt.datetime) -> float | None:
+        if self.per <= 0:
+            return None
+        bucket = self._buckets.setdefault(user_id, app_commands.Cooldown(self.rate, self.per))
+        return bucket.update_rate_limit(when.timestamp())
+
+
+class ArticleBot(commands.Bot):
+    """The article bot. ``engine`` may be injected (tests share one); else it loads in setup_hook."""
+
+    def __init__(self, config: Config, engine: Engine | None = None) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = bool(config.discord.question_channels)
+        super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None,
+                         allowed_mentions=discord.AllowedMentions.none(), tree_cls=ArticleTree)
+        self.config = config
+        self.engine = engine
+        self.feedback = FeedbackStore(config.discord.feedback_db or config.path.parent / "feedback.sqlite3")
+        self.cooldowns = UserCooldowns(config.discord.cooldown_rate, config.discord.cooldown_per)
+        self.engine_slots = asyncio.Semaphore(config.discord.max_concurrency)
+
+    async def setup_hook(self) -> None:
+        if self.engine is None:
+            self.engine = await asyncio.to_thread(Engine, self.config)
+        await self.tree.set_translator(Translator())
+        self.add_dynamic_items(VoteButton)
+        for ext in EXTENSIONS:
+            await self.load_extension(ext)
+        if self.config.discord.dev_guild_ids:
+            for guild_id in self.config.discord.dev_guild_ids:
+                guild = discord.Object(id=guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+        log.info("commands synced (%s)", "dev guilds" if self.config.discord.dev_guild_ids else "global")
+
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands: questions by mention are handled in the ask cog."""
+
+    async def run_engine(self, func, *args, **kwargs):
+        """Run an engine call in a worker thread, at most ``max_concurrency`` at once, within the timeout."""
+        async with self.engine_slots:
+            return await asyncio.wait_for(asyncio.to_thread(func, *args, **kwargs),
+                                          timeout=self.config.discord.engine_timeout)
+
+    async def answer(self, question: str, lang: str, article: str | None = None
+                     ) -> tuple[discord.Embed, discord.ui.View | None]:
+        """The embed (and feedback buttons) for a question; user errors become a short embed text."""
+        assert self.engine is not None
+        text = clean_question(question, self.config.retrieval.max_question_chars)
+        try:
+            answer: Answer = await self.run_engine(self.engine.ask, text, 3, article)
+        except TimeoutError:
+            log.warning("engine took longer than %.0f s", self.config.discord.engine_timeout)
+            return discord.Embed(description=label(lang, "timeout")), None
+        sentence = None if answer.abstained or answer.passage is None else answer.passage.sentence
+        answer_id = await asyncio.to_thread(self.feedback.record_answer, text,
+                                            sentence.id if sentence else None,
+                                            sentence.article if sentence else None, answer.abstained)
+        return answer_embed(answer, lang), feedback_view(answer_id)
+
+
+def create_bot(config_path: str | Path = "config.yaml", engine: Engine | None = None) -> ArticleBot:
+    """The fully configured bot, not connected. The engine loads in setup_hook unless given."""
+    return ArticleBot(load_config(config_path), engine=engine)

@@ -1,0 +1,118 @@
+"""/ask and mention-to-ask (plus question-mark channels, thread mode and DMs)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from ..errors import InputError
+from .app import ArticleBot
+from .i18n import label, lang_of
+from .render import clip, safe
+from .tree import send_ephemeral
+
+log = logging.getLogger(__name__)
+
+
+async def article_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    engine = interaction.client.engine  # type: ignore[attr-defined]
+    ids = engine.article_ids() if engine else []
+    return [app_commands.Choice(name=i, value=i) for i in ids if current.lower() in i.lower()][:25]
+
+
+class Ask(commands.Cog):
+    def __init__(self, bot: ArticleBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="ask", description=_("Ask a question about the article"))
+    @app_commands.describe(question=_("Your question, in any language"),
+                           article=_("Which article (when there are several)"))
+    @app_commands.autocomplete(article=article_autocomplete)
+    async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 300],
+                  article: str | None = None) -> None:
+        lang = lang_of(interaction.locale)
+        retry = self.bot.cooldowns.retry_after(interaction.user.id, interaction.created_at)
+        if retry is not None:
+            await send_ephemeral(interaction, label(lang, "cooldown", s=math.ceil(retry)))
+            return
+        try:
+            self.bot.engine.resolve_article(article)
+        except InputError as err:
+            await send_ephemeral(interaction, label(lang, "bad_input", reason=str(err)))
+            return
+        await interaction.response.defer(thinking=True)
+        embed, view = await self.bot.answer(question, lang, article)
+        await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING)
+
+    # ----- messages -----------------------------------------------------------------------
+    def _question_from(self, message: discord.Message) -> str | None:
+        """The question a message asks the bot, or None when it is not for the bot."""
+        me = self.bot.user
+        assert me is not None
+        if message.guild is None:
+            return message.content
+        mentioned = me in message.mentions
+        roles = {r.id for r in message.role_mentions if r.is_bot_managed() and r.tags and r.tags.bot_id == me.id}
+        if mentioned or roles:
+            text = re.sub(rf"<@!?{me.id}>", " ", message.content)
+            for role_id in roles:
+                text = text.replace(f"<@&{role_id}>", " ")
+            return text
+        if self._watched(message.channel) and message.content.rstrip().endswith("?"):
+            return message.content
+        return None
+
+    def _watched(self, channel) -> bool:
+        """A question-mark channel (by id or name), or a thread in one."""
+        wanted = self.bot.config.discord.question_channels
+        parent = getattr(channel, "parent", None)
+        return any(c in wanted for ch in (channel, parent) if ch is not None
+                   for c in (ch.id, getattr(ch, "name", None)))
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or self.bot.user is None or message.author.id == self.bot.user.id:
+            return
+        question = self._question_from(message)
+        if question is None:
+            return
+        lang = lang_of(message.guild.preferred_locale if message.guild else None)
+        try:
+            await self._reply(message, question, lang)
+        except discord.HTTPException as err:
+            log.warning("could not answer message %s (%s %s); still serving", message.id, err.status, err.text)
+
+    async def _reply(self, message: discord.Message, question: str, lang: str) -> None:
+        if message.guild is None and self.bot.config.discord.dms == "decline":
+            await message.channel.send(label(lang, "dm_declined"))
+            return
+        if not question.strip():
+            await message.reply(label(lang, "empty_mention", me=self.bot.user.name), mention_author=False)
+            return
+        retry = self.bot.cooldowns.retry_after(message.author.id, message.created_at)
+        if retry is not None:
+            await message.reply(label(lang, "cooldown", s=math.ceil(retry)), mention_author=False)
+            return
+        try:
+            async with message.channel.typing():
+                embed, view = await self.bot.answer(question, lang)
+        except InputError as err:
+            await message.reply(label(lang, "bad_input", reason=safe(str(err))), mention_author=False)
+            return
+        target: discord.abc.Messageable = message.channel
+        if self.bot.config.discord.thread_mode and isinstance(message.channel, discord.TextChannel):
+            name = clip(" ".join(question.split()) or "question", 100)
+            target = await message.create_thread(name=name)
+            await target.send(embed=embed, view=view or discord.utils.MISSING)
+            return
+        await message.reply(embed=embed, view=view or discord.utils.MISSING, mention_author=False)
+
+
+async def setup(bot: ArticleBot) -> None:
+    await bot.add_cog(Ask(bot))

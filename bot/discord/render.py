@@ -1,0 +1,97 @@
+"""Engine values → discord.Embed, always within Discord's limits.
+
+Limits: title 256, description 4096, field name 256, field value 1024, footer 2048, 25 fields,
+6000 characters in all. User text is escaped (markdown and mentions) wherever it is echoed.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from ..engine import Summary
+from ..retrieve import Answer, Passage
+from .i18n import label
+
+TITLE, DESCRIPTION, FIELD, FOOTER, TOTAL = 256, 4096, 1024, 2048, 6000
+COLOUR_ANSWER, COLOUR_ABSTAIN, COLOUR_SUMMARY = 0x2B8A3E, 0x868E96, 0x1C7ED6
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def safe(text: str) -> str:
+    """Markdown and mentions escaped: ``@everyone`` and ``<@&id>`` cannot ping or format."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def bar(confidence: float, width: int = 10) -> str:
+    filled = round(max(0.0, min(1.0, confidence)) * width)
+    return "█" * filled + "░" * (width - filled) + f" {confidence:.0%}"
+
+
+def position(p: Passage, lang: str) -> str:
+    return f"§{p.sentence.paragraph} · {label(lang, 'sentence')} {p.sentence.number}"
+
+
+def _footer(embed: discord.Embed, title: str | None, source: str | None) -> None:
+    text = " — ".join(x for x in (title, source) if x)
+    if text:
+        embed.set_footer(text=clip(text, FOOTER))
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Drop trailing fields, then shorten the description, until the embed is within 6000."""
+    while len(embed) > TOTAL and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    if len(embed) > TOTAL and embed.description:
+        embed.description = clip(embed.description, max(1, len(embed.description) - (len(embed) - TOTAL)))
+    return embed
+
+
+def answer_embed(answer: Answer, lang: str) -> discord.Embed:
+    """The answer quoted in bold, its context, confidence bar, position, up to two other passages."""
+    question = clip(safe(answer.question), TITLE - 2)
+    if answer.abstained or answer.passage is None:
+        embed = discord.Embed(title=clip(f"❔ {label(lang, 'not_covered')}", TITLE),
+                              description=clip(f"> {question}\n\n{label(lang, 'not_covered_text')}", DESCRIPTION),
+                              colour=COLOUR_ABSTAIN)
+        if answer.passage is not None and answer.confidence >= 0.3:
+            embed.add_field(name=label(lang, "maybe"),
+                            value=clip(f"« {safe(answer.passage.sentence.text)} » ({position(answer.passage, lang)})",
+                                       FIELD), inline=False)
+        _footer(embed, answer.article_title, answer.article_source)
+        return fit(embed)
+    p = answer.passage
+    embed = discord.Embed(title=clip(f"💬 {question}", TITLE),
+                          description=clip(f"**« {safe(p.sentence.text)} »**", DESCRIPTION),
+                          colour=COLOUR_ANSWER)
+    context = " ".join([safe(s.text) for s in p.before] + ["[…]"] + [safe(s.text) for s in p.after]) \
+        if p.before or p.after else ""
+    if context:
+        embed.add_field(name=label(lang, "context"), value=clip(context, FIELD), inline=False)
+    embed.add_field(name=label(lang, "confidence"), value=bar(answer.confidence), inline=True)
+    embed.add_field(name=label(lang, "position"), value=position(p, lang), inline=True)
+    for i, other in enumerate(answer.others[:2], start=2):
+        embed.add_field(name=f"{label(lang, 'others')} ({i})" if i == 2 else f"({i})",
+                        value=clip(f"« {safe(other.sentence.text)} » ({position(other, lang)})", FIELD),
+                        inline=False)
+    _footer(embed, answer.article_title, answer.article_source)
+    return fit(embed)
+
+
+def summary_embed(summary: Summary, lang: str, key_points: bool, source: str | None) -> discord.Embed:
+    heading = label(lang, "key_points" if key_points else "summary")
+    if summary.focus:
+        heading += f" · {label(lang, 'focus')}: {safe(summary.focus)}"
+    sentences = [safe(s.text) for s in summary.sentences]
+    body = "\n".join(f"• {s}" for s in sentences) if key_points else " ".join(sentences)
+    embed = discord.Embed(title=clip(f"📰 {heading}", TITLE), description=clip(body, DESCRIPTION),
+                          colour=COLOUR_SUMMARY)
+    _footer(embed, summary.title, source)
+    return fit(embed)
+
+
+def text_embed(title: str, text: str, colour: int = COLOUR_ABSTAIN) -> discord.Embed:
+    return fit(discord.Embed(title=clip(title, TITLE), description=clip(text, DESCRIPTION), colour=colour))

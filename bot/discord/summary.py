@@ -1,0 +1,41 @@
+"""/summary: the engine's extractive summary as an embed (paragraph or key points)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from .app import ArticleBot
+from .ask import article_autocomplete
+from .i18n import lang_of
+from .render import summary_embed
+
+
+class Summary(commands.Cog):
+    def __init__(self, bot: ArticleBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="summary", description=_("Summarise the article"))
+    @app_commands.describe(length=_("How long: short, medium or long"),
+                           focus=_("A topic to focus on, e.g. patents"),
+                           key_points=_("Bulleted key points instead of a paragraph"),
+                           article=_("Which article (when there are several)"))
+    @app_commands.autocomplete(article=article_autocomplete)
+    async def summary(self, interaction: discord.Interaction,
+                      length: Literal["short", "medium", "long"] = "medium",
+                      focus: app_commands.Range[str, 1, 100] | None = None,
+                      key_points: bool = False, article: str | None = None) -> None:
+        await interaction.response.defer(thinking=True)
+        engine = self.bot.engine
+        result = await self.bot.run_engine(engine.summary, length, focus, article)
+        info = next((a for a in engine.index.articles if a.id == result.article), None)
+        embed = summary_embed(result, lang_of(interaction.locale), key_points, info.source if info else None)
+        await interaction.followup.send(embed=embed)
+
+
+async def setup(bot: ArticleBot) -> None:
+    await bot.add_cog(Summary(bot))

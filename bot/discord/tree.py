@@ -1,0 +1,45 @@
+"""The one error handler for every slash command and component."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from ..errors import ArticleBotError
+from .i18n import label, lang_of
+
+log = logging.getLogger(__name__)
+
+
+async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
+    """Reply privately whether or not the interaction was already answered; never raise."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException as err:
+        log.warning("could not send an error message (%s %s)", err.status, err.text)
+
+
+class ArticleTree(app_commands.CommandTree):
+    """Unwraps ``.original``; user errors get their message, bugs a short apology and one traceback."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        original = getattr(error, "original", error)
+        lang = lang_of(interaction.locale)
+        if isinstance(original, ArticleBotError):
+            text = label(lang, "bad_input", reason=str(original))
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            text = label(lang, "guild_only")
+        elif isinstance(error, app_commands.MissingPermissions | app_commands.CheckFailure):
+            text = label(lang, "no_permission")
+        elif isinstance(error, app_commands.TransformerError):
+            text = label(lang, "bad_input", reason=str(error))
+        else:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command /%s failed", command, exc_info=original)
+            text = label(lang, "error")
+        await send_ephemeral(interaction, text)

@@ -1,0 +1,65 @@
+"""SimCord fixtures: the real bot from create_bot(), the real engine on the seed article.
+
+One engine (real models, seed article) is built per session and injected into every bot, so each
+test starts a fresh bot in well under a second. ``@pytest.mark.botconfig(...)`` sets keys of the
+``discord:`` config section for one test.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import create_bot
+from bot.config import load_config
+from bot.engine import Engine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "botconfig(**discord_keys): discord config keys for the test's bot")
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(ROOT / "articles", root / "articles")
+    (root / "config.yaml").write_text("articles_dir: articles\nindex_dir: index\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def shared_engine(corpus) -> Engine:
+    return Engine(load_config(corpus / "config.yaml"))
+
+
+def write_config(folder: Path, corpus: Path, discord_keys: dict) -> Path:
+    data = {"articles_dir": str(corpus / "articles"), "index_dir": str(corpus / "index"),
+            "discord": {"feedback_db": str(folder / "feedback.sqlite3"), **discord_keys}}
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def bot_config(request, tmp_path, corpus) -> Path:
+    marker = request.node.get_closest_marker("botconfig")
+    return write_config(tmp_path, corpus, dict(marker.kwargs) if marker else {})
+
+
+@pytest.fixture
+def simcord_bot(bot_config, shared_engine):
+    return create_bot(bot_config, engine=shared_engine)
+
+
+@pytest.fixture
+def world(simcord_env):
+    """A guild with #general, a member alice, an admin and the env."""
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("general")
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    return simcord_env, guild, channel, alice
