@@ -1,4 +1,4 @@
-"""The ``article-bot`` command: index, ask, summary, info, eval.
+"""The ``article-bot`` command: index, ask, summary, info, eval, run.
 
 Every command takes ``--config`` (default ``./config.yaml``). Errors a user can act on print one
 line on stderr and exit non-zero (2 for bad input or config); no traceback.
@@ -109,6 +109,14 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_run(args) -> int:
+    from .config import load_config
+    from .discord.run import check, run
+
+    config = load_config(args.config)
+    return check(config) if args.check else run(config)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="article-bot", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log more (timings, index decisions)")
@@ -144,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="last line of stdout: one JSON object of figures")
     p.add_argument("--verbose", dest="verbose", action="store_true", help="one line per question")
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("run", parents=[common], help="run the Discord bot (token from DISCORD_TOKEN)")
+    p.add_argument("--check", action="store_true",
+                   help="validate config, articles and index, print the invite URL; do not connect")
+    p.set_defaults(func=cmd_run)
     return parser
 
 

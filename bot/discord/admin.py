@@ -13,7 +13,7 @@ from .app import ArticleBot
 from .ask import article_autocomplete
 from .i18n import label, lang_of
 from .render import COLOUR_SUMMARY, clip, fit, text_embed
-from .tree import send_ephemeral
+from .tree import defer, send_ephemeral
 
 HELP = {
     "en": ("I answer questions about the article by quoting the sentence that answers, with its context, "
@@ -76,7 +76,8 @@ class Admin(commands.Cog):
         if not isinstance(member, discord.Member) or not member.guild_permissions.manage_guild:
             await send_ephemeral(interaction, label(lang, "no_permission"))
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        if not await defer(interaction, ephemeral=True):
+            return
         await asyncio.to_thread(self.bot.engine.reload)
         index = self.bot.engine.index
         await interaction.followup.send(label(lang, "reloaded", n=len(index.articles), s=len(index.rows)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import discord
@@ -76,6 +77,7 @@ class ArticleBot(commands.Bot):
         self.feedback = FeedbackStore(config.discord.feedback_db or config.path.parent / "feedback.sqlite3")
         self.cooldowns = UserCooldowns(config.discord.cooldown_rate, config.discord.cooldown_per)
         self.engine_slots = asyncio.Semaphore(config.discord.max_concurrency)
+        self._engine_pool = ThreadPoolExecutor(config.discord.max_concurrency, thread_name_prefix="engine")
 
     async def setup_hook(self) -> None:
         if self.engine is None:
@@ -93,14 +95,23 @@ class ArticleBot(commands.Bot):
             await self.tree.sync()
         log.info("commands synced (%s)", "dev guilds" if self.config.discord.dev_guild_ids else "global")
 
+    async def close(self) -> None:
+        await super().close()
+        self._engine_pool.shutdown(wait=False, cancel_futures=True)
+
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: questions by mention are handled in the ask cog."""
 
     async def run_engine(self, func, *args, **kwargs):
-        """Run an engine call in a worker thread, at most ``max_concurrency`` at once, within the timeout."""
+        """Run an engine call in a worker thread, at most ``max_concurrency`` at once.
+
+        The wait is bounded in wall-clock time (``engine_timeout``) by a second thread blocking on
+        the call's future, so it holds whatever the event loop's clock does; TimeoutError past it
+        (the call itself finishes in the background and its result is dropped).
+        """
         async with self.engine_slots:
-            return await asyncio.wait_for(asyncio.to_thread(func, *args, **kwargs),
-                                          timeout=self.config.discord.engine_timeout)
+            future = self._engine_pool.submit(func, *args, **kwargs)
+            return await asyncio.to_thread(future.result, self.config.discord.engine_timeout)
 
     async def answer(self, question: str, lang: str, article: str | None = None
                      ) -> tuple[discord.Embed, discord.ui.View | None]:

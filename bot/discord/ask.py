@@ -15,7 +15,7 @@ from ..errors import InputError
 from .app import ArticleBot
 from .i18n import label, lang_of
 from .render import clip, safe
-from .tree import send_ephemeral
+from .tree import defer, send_ephemeral
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +46,13 @@ class Ask(commands.Cog):
         except InputError as err:
             await send_ephemeral(interaction, label(lang, "bad_input", reason=str(err)))
             return
-        await interaction.response.defer(thinking=True)
+        if not await defer(interaction):
+            return
         embed, view = await self.bot.answer(question, lang, article)
-        await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING)
+        try:
+            await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING)
+        except discord.HTTPException as err:
+            log.warning("could not send the answer to /ask (%s %s); still serving", err.status, err.text)
 
     # ----- messages -----------------------------------------------------------------------
     def _question_from(self, message: discord.Message) -> str | None:

@@ -13,6 +13,7 @@ from .app import ArticleBot
 from .ask import article_autocomplete
 from .i18n import lang_of
 from .render import summary_embed
+from .tree import defer
 
 
 class Summary(commands.Cog):
@@ -29,7 +30,8 @@ class Summary(commands.Cog):
                       length: Literal["short", "medium", "long"] = "medium",
                       focus: app_commands.Range[str, 1, 100] | None = None,
                       key_points: bool = False, article: str | None = None) -> None:
-        await interaction.response.defer(thinking=True)
+        if not await defer(interaction):
+            return
         engine = self.bot.engine
         result = await self.bot.run_engine(engine.summary, length, focus, article)
         info = next((a for a in engine.index.articles if a.id == result.article), None)

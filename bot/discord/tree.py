@@ -24,6 +24,17 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
         log.warning("could not send an error message (%s %s)", err.status, err.text)
 
 
+async def defer(interaction: discord.Interaction, **kwargs) -> bool:
+    """Acknowledge now (Discord's 3 s window); False, logged, when Discord refuses (5xx, expired)."""
+    try:
+        await interaction.response.defer(thinking=True, **kwargs)
+        return True
+    except discord.HTTPException as err:
+        log.warning("could not defer /%s (%s %s); skipping this interaction",
+                    interaction.command.name if interaction.command else "?", err.status, err.text)
+        return False
+
+
 class ArticleTree(app_commands.CommandTree):
     """Unwraps ``.original``; user errors get their message, bugs a short apology and one traceback."""
 

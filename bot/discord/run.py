@@ -1,0 +1,125 @@
+"""``article-bot run``: the token from the environment only, clean shutdown on SIGTERM/SIGINT.
+
+The token is read from ``DISCORD_TOKEN`` (or a ``.env`` file beside the config or in the current
+folder). It is never printed or logged: messages about it describe it, never quote it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import os
+import re
+import signal
+from pathlib import Path
+
+from ..config import Config
+from ..errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{17,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+
+
+class TokenError(ConfigError):
+    """DISCORD_TOKEN is missing or malformed (exit 2)."""
+
+
+def _dotenv(path: Path) -> str | None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in lines:
+        key, sep, value = line.strip().partition("=")
+        if sep and key.strip().removeprefix("export ").strip() == "DISCORD_TOKEN":
+            return value.strip().strip("'\"")
+    return None
+
+
+def read_token(config: Config) -> str:
+    """The bot token from the environment or a .env file; TokenError saying how to fix it."""
+    token = os.environ.get("DISCORD_TOKEN")
+    if not token:
+        for folder in (config.path.parent, Path.cwd()):
+            token = _dotenv(folder / ".env")
+            if token:
+                break
+    if not token:
+        raise TokenError("DISCORD_TOKEN is not set: copy the bot token from the Discord developer portal "
+                         "(your application → Bot → Reset Token) and run `export DISCORD_TOKEN=...` "
+                         "or put DISCORD_TOKEN=... in a .env file")
+    token = token.strip()
+    if token.lower().startswith("bot "):
+        token = token[4:].strip()
+    if not _TOKEN.match(token):
+        raise TokenError(f"DISCORD_TOKEN does not look like a bot token ({len(token)} characters, expected "
+                         "three parts separated by dots); copy it again from the developer portal")
+    return token
+
+
+def application_id(config: Config, token: str | None) -> int | None:
+    """From config, else from the token's first part (the bot's user id, base64)."""
+    if config.discord.application_id:
+        return config.discord.application_id
+    if token:
+        head = token.split(".")[0]
+        try:
+            return int(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode())
+        except (ValueError, UnicodeDecodeError):
+            return None
+    return None
+
+
+def check(config: Config) -> int:
+    """Validate config, articles and index; print the invite URL. No connection."""
+    from ..engine import Engine
+    from .app import invite_url
+
+    engine = Engine(config)
+    for art in engine.index.articles:
+        print(f"article {art.id}: {art.title} [{art.language}, {art.sentences} sentences]")
+    print(f"index: {config.index_dir} ({engine.index.manifest['sentences']} sentences, built "
+          f"{engine.index.manifest['built_at']})")
+    try:
+        token = read_token(config)
+        print("token: DISCORD_TOKEN is set and well-formed")
+    except TokenError as err:
+        token = None
+        print(f"token: {err}")
+    app_id = application_id(config, token)
+    if app_id:
+        print(f"invite URL: {invite_url(app_id, config)}")
+    else:
+        print("invite URL: set discord.application_id in config.yaml (or DISCORD_TOKEN) to print it")
+    return 0
+
+
+def run(config: Config) -> int:
+    """Connect and serve until SIGTERM/SIGINT."""
+    import discord
+
+    token = read_token(config)
+    discord.utils.setup_logging(level=logging.INFO)
+    from .app import ArticleBot
+
+    async def main() -> None:
+        bot = ArticleBot(config)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        async with bot:
+            await bot.start(token)
+
+    try:
+        asyncio.run(main())
+    except discord.LoginFailure:
+        raise TokenError("Discord rejected DISCORD_TOKEN (improper token): reset it in the developer "
+                         "portal and set it again") from None
+    except discord.PrivilegedIntentsRequired:
+        raise ConfigError("discord.question_channels needs the Message Content intent: enable it in the "
+                          "developer portal (Bot → Privileged Gateway Intents) or empty question_channels") \
+            from None
+    log.info("bot stopped")
+    return 0
