@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bot.engine import Engine, clean_question
 from bot.errors import InputError
+from bot.index import SentenceIndex
 
 from .conftest import BAKERY_TEXT
 
@@ -181,6 +184,31 @@ def test_reload_drops_a_removed_article(built_project):
     engine.reload()
     assert engine.article_ids() == ["tram.en"]
     assert {p.sentence.article for p in engine.ask("When does it open?", k=10).ranked} == {"tram.en"}
+
+
+def test_questions_during_a_reload_are_answered_by_the_old_index(make_project, monkeypatch):
+    project = make_project()
+    engine = Engine(project.config())
+    old_index = engine.index
+    project.add_article("bakery.en.txt", BAKERY_TEXT)
+    started, release = threading.Event(), threading.Event()
+    real_build = SentenceIndex.build.__func__
+
+    def slow_build(cls, *args, **kwargs):
+        started.set()
+        release.wait(10)  # the rebuild is still running while questions come in
+        return real_build(cls, *args, **kwargs)
+
+    monkeypatch.setattr(SentenceIndex, "build", classmethod(slow_build))
+    reloader = threading.Thread(target=engine.reload)
+    reloader.start()
+    assert started.wait(10)
+    during = engine.ask("When does it open?", k=10)
+    assert engine.index is old_index
+    assert {p.sentence.article for p in during.ranked} == {"tram.en"}
+    release.set()
+    reloader.join(10)
+    assert engine.index is not old_index and engine.article_ids() == ["bakery.en", "tram.en"]
 
 
 # ----- bad input ---------------------------------------------------------------------------------

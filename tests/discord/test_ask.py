@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-import simcord
+from simcord.backend.errors import OptionError
 
 GOLD_WHEN = ("2017", "futur proche")
 
@@ -129,11 +129,27 @@ async def test_dms_declined_politely_when_configured(simcord_env):
 
 async def test_301_character_question_is_refused_cleanly(world):
     env, guild, channel, alice = world
-    with pytest.raises(simcord.errors.BackendError if hasattr(simcord, "errors") else Exception) as err:
+    ask = next(c for c in env.bot.tree.get_commands() if c.name == "ask")
+    option = next(o for o in ask.to_dict(env.bot.tree)["options"] if o["name"] == "question")
+    assert (option["min_length"], option["max_length"]) == (1, 300)  # declared: Discord enforces it
+    with pytest.raises(OptionError, match="at most 300 characters"):
         await alice.slash(channel, "ask", question="x" * 301)
-    assert "300" in str(err.value) or "length" in str(err.value).lower()
+    assert env.errors == []  # the bot never saw it
     ok = await alice.slash(channel, "ask", question="y" * 300)
-    assert ok.response is not None  # 300 is accepted (and answered or abstained)
+    assert ok.response.embeds  # 300 is accepted (answered or abstained, never an error)
+
+
+async def test_article_option_autocompletes_article_ids(world):
+    env, guild, channel, alice = world
+    choices = await alice.autocomplete(channel, "ask", "article", "xia", question="q")
+    assert [c["value"] for c in choices] == ["xiaomi-us.fr"]
+    assert await alice.autocomplete(channel, "ask", "article", "zzz", question="q") == []
+
+
+async def test_unknown_article_is_refused_privately(world):
+    env, guild, channel, alice = world
+    result = await alice.slash(channel, "ask", question="who is Hugo Barra?", article="nope")
+    assert result.ephemeral and "unknown article" in result.response.content
 
 
 async def test_everyone_and_role_mentions_never_ping(world):
