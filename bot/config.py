@@ -42,7 +42,10 @@ class RetrievalConfig:
     translate_terms: bool = True
     translate_min_sim: float = 0.55
     abstain_threshold: float = 0.62
-    candidates: int = 50
+    candidates: int = 100
+    ann_threshold: int = 20_000
+    hnsw_m: int = 32
+    ef_search: int = 128
     max_question_chars: int = 1000
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .config import Config
 from .encoders import Encoder, load_encoder
 from .errors import IndexFormatError, InputError
-from .index import SentenceIndex
+from .index import AnnSettings, SentenceIndex
 from .ingest import load_articles
 from .retrieve import Answer, Retriever
 
@@ -51,16 +51,19 @@ class Summary:
 def ensure_index(config: Config, encoders: dict[str, Encoder], force: bool = False) -> SentenceIndex:
     """Load the saved index if it matches the articles and encoders, else build and save it."""
     articles = load_articles(config.articles_dir)
+    r = config.retrieval
+    ann = AnnSettings(threshold=r.ann_threshold, hnsw_m=r.hnsw_m, ef_search=r.ef_search)
     expect = {
         "encoders": {role: {"id": enc.id, "dim": enc.dim} for role, enc in encoders.items()},
         "articles": {a.id: a.sha256 for a in articles},
+        "search": {"threshold": ann.threshold, "hnsw_m": ann.hnsw_m, "ef_search": ann.ef_search},
     }
     if not force:
         try:
             return SentenceIndex.load(config.index_dir, expect)
         except IndexFormatError as err:
             log.info("rebuilding the index: %s", str(err).split(": run")[0])
-    index = SentenceIndex.build(articles, encoders)
+    index = SentenceIndex.build(articles, encoders, ann)
     try:
         index.save(config.index_dir)
     except OSError as err:

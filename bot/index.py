@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 #: Bump when ingest or index contents change meaning, so saved indexes are rebuilt.
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 METRIC = "inner_product_on_l2_normalised (cosine)"
 BATCH = 32
 
@@ -121,6 +121,29 @@ def _flat(vectors: np.ndarray):
     return index
 
 
+@dataclass(frozen=True)
+class AnnSettings:
+    """When and how sentence views switch from exact (flat) to approximate (HNSW) search."""
+
+    threshold: int = 20_000
+    hnsw_m: int = 32
+    ef_construction: int = 80
+    ef_search: int = 128
+
+
+def _searchable(vectors: np.ndarray, approximate: bool, ann: AnnSettings):
+    """A flat inner-product index, or an HNSW graph over inner product above the threshold."""
+    import faiss
+
+    if not approximate:
+        return _flat(vectors)
+    index = faiss.IndexHNSWFlat(vectors.shape[1], ann.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = ann.ef_construction
+    index.hnsw.efSearch = ann.ef_search
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
 class SentenceIndex:
     """Rows, vectors by view (``dense.sent``, ``dense.ctx``, ``topic.sent``, ``topic.vocab``), manifest."""
 
@@ -135,21 +158,28 @@ class SentenceIndex:
 
     # ----- building -------------------------------------------------------------------------
     @classmethod
-    def build(cls, articles: list[Article], encoders: dict[str, Encoder]) -> SentenceIndex:
-        """Encode every sentence (and window, and vocabulary word) of ``articles``."""
+    def build(cls, articles: list[Article], encoders: dict[str, Encoder], ann: AnnSettings | None = None
+              ) -> SentenceIndex:
+        """Encode every sentence (in context, and vocabulary word) of ``articles``.
+
+        The sentence views searched per question (``dense.ctx``, ``topic.sent``) become HNSW graphs
+        when the corpus has more than ``ann.threshold`` rows; below it search is exact.
+        """
+        ann = ann or AnnSettings()
         start = time.perf_counter()
         rows = [s for art in articles for s in art.sentences]
         texts = [s.text for s in rows]
         views = {}
         dense = encoders["dense"]
+        approximate = len(rows) > ann.threshold
         views["dense.sent"] = _flat(_encode(dense, texts, "sentences"))
         titles = {a.id: a.title for a in articles}
         in_context = [context_text(titles[r.article], r.text) for r in rows]
-        views["dense.ctx"] = _flat(_encode(dense, in_context, "in context"))
+        views["dense.ctx"] = _searchable(_encode(dense, in_context, "in context"), approximate, ann)
         vocab: list[str] = []
         if "topic" in encoders:
             topic = encoders["topic"]
-            views["topic.sent"] = _flat(_encode(topic, texts, "topic"))
+            views["topic.sent"] = _searchable(_encode(topic, texts, "topic"), approximate, ann)
             vocab = article_vocabulary(articles)
             views["topic.vocab"] = _flat(_encode(topic, vocab, "vocabulary"))
         infos = [ArticleInfo(a.id, a.title, a.language, a.sha256, a.source, a.url, a.date, len(a.sentences))
@@ -160,6 +190,8 @@ class SentenceIndex:
             "pipeline_version": PIPELINE_VERSION,
             "encoders": {role: {"id": enc.id, "dim": enc.dim} for role, enc in encoders.items()},
             "metric": METRIC,
+            "search": {"approximate": approximate, "threshold": ann.threshold, "hnsw_m": ann.hnsw_m,
+                       "ef_search": ann.ef_search},
             "sentences": len(rows),
             "vocabulary": len(vocab),
             "articles": {a.id: a.sha256 for a in articles},
@@ -243,7 +275,10 @@ class SentenceIndex:
         except Exception as err:  # noqa: BLE001 - any parse failure means the same thing: rebuild
             raise IndexFormatError(f"index in {folder} cannot be read ({err}): run `article-bot index --force`") \
                 from None
+        search = manifest.get("search", {})
         for name, index in views.items():
+            if hasattr(index, "hnsw"):
+                index.hnsw.efSearch = int(search.get("ef_search", AnnSettings.ef_search))
             expected = len(vocab) if name == "topic.vocab" else len(rows)
             if index.ntotal != expected:
                 raise IndexFormatError(f"{name} holds {index.ntotal} vectors for {expected} rows: "
@@ -251,8 +286,22 @@ class SentenceIndex:
         return cls(articles, rows, views, vocab, manifest)
 
     # ----- searching ------------------------------------------------------------------------
+    @property
+    def approximate(self) -> bool:
+        return bool(self.manifest.get("search", {}).get("approximate"))
+
+    def vectors(self, view: str, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of ``ids`` in ``view`` (exact copies, also from an HNSW graph)."""
+        if view in self._matrices:
+            return self._matrices[view][ids]
+        index = self.views[view]
+        ids = np.asarray(ids, dtype=np.int64)
+        if not len(ids):
+            return np.zeros((0, index.d), np.float32)
+        return index.reconstruct_batch(ids)
+
     def matrix(self, view: str) -> np.ndarray:
-        """All vectors of ``view`` as one (n, dim) array, reconstructed once and cached."""
+        """All vectors of ``view`` as one (n, dim) array, reconstructed once and cached (small views)."""
         if view not in self._matrices:
             index = self.views[view]
             self._matrices[view] = index.reconstruct_n(0, index.ntotal) if index.ntotal else \
@@ -260,12 +309,15 @@ class SentenceIndex:
         return self._matrices[view]
 
     def search(self, view: str, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top ``k`` (ids, cosines) of ``view`` for one query vector."""
+        """Top ``k`` (ids, cosines) of ``view`` for one query vector (or (n, k) arrays for n queries)."""
         index = self.views[view]
         k = min(k, index.ntotal)
         if k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        scores, ids = index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
+        queries = np.ascontiguousarray(query.reshape(-1, index.d), dtype=np.float32)
+        scores, ids = index.search(queries, k)
+        if len(queries) > 1:
+            return ids, scores
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
@@ -281,6 +333,12 @@ def _check_expected(folder: Path, manifest: dict, expect: dict) -> None:
     if set(have_enc) != set(want_enc):
         raise IndexFormatError(f"index in {folder} has encoders {sorted(have_enc)}, config wants "
                                f"{sorted(want_enc)}: run `article-bot index`")
+    if "search" in expect:
+        have = manifest.get("search", {})
+        want = expect["search"]
+        if any(have.get(k) != v for k, v in want.items()):
+            raise IndexFormatError(f"index in {folder} was built with search settings {have}, config says "
+                                   f"{want}: run `article-bot index`")
     have_art, want_art = manifest.get("articles", {}), expect.get("articles", {})
     if have_art != want_art:
         added = sorted(set(want_art) - set(have_art))

@@ -103,16 +103,3 @@ class LexicalScorer:
         for t in terms:
             total += t.weight * self._bm25.get_scores([t.stem]).astype(np.float32)
         return total
-
-
-def translate_words(qwords: list[str], word_vectors: np.ndarray, vocab: list[str], vocab_matrix: np.ndarray,
-                    min_sim: float, per_word: int = 3) -> dict[str, list[tuple[str, float]]]:
-    """Nearest article words of each question word in the multilingual space, above ``min_sim``."""
-    if not len(vocab) or not len(qwords):
-        return {}
-    sims = word_vectors @ vocab_matrix.T
-    out: dict[str, list[tuple[str, float]]] = {}
-    for i, w in enumerate(qwords):
-        order = np.argsort(-sims[i])[:per_word]
-        out[w] = [(vocab[j], float(sims[i, j])) for j in order if sims[i, j] >= min_sim]
-    return out

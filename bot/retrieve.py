@@ -31,7 +31,7 @@ from .config import RetrievalConfig
 from .encoders import Encoder
 from .index import SentenceIndex
 from .ingest import Sentence
-from .lexical import LexicalScorer, QueryTerm, question_words, translate_words
+from .lexical import LexicalScorer, question_words
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,13 @@ ABSTAIN_MODEL = AbstainModel(
 
 
 class Retriever:
-    """Scores, fuses and abstains over one SentenceIndex."""
+    """Scores, fuses and abstains over one SentenceIndex.
+
+    Small corpora (exact search) score every answerable sentence in scope. Above the index's ANN
+    threshold, the candidates are the HNSW neighbours of the question in ``dense.ctx`` plus the
+    best BM25 rows (``candidates`` of each), and only those are scored; vectors are read from the
+    index, never copied whole into memory.
+    """
 
     def __init__(self, index: SentenceIndex, dense: Encoder, topic: Encoder | None, cfg: RetrievalConfig) -> None:
         self.index, self.dense, self.topic, self.cfg = index, dense, topic, cfg
@@ -120,66 +126,99 @@ class Retriever:
         self.lexical = LexicalScorer(self.rows, langs)
         self._answerable = np.array([r.answerable for r in self.rows], dtype=bool)
         self._article_of = np.array([r.article for r in self.rows])
-        self._sent = index.matrix("dense.sent")
-        self._ctx = index.matrix("dense.ctx")
-        self._topic = index.matrix("topic.sent") if topic is not None and "topic.sent" in index.views else None
-        self._vocab = index.matrix("topic.vocab") if self._topic is not None and index.vocab else None
+        # One FAISS thread: its OpenMP pool otherwise spins against the encoders' threads on small
+        # searches (measured on 2 cores: p50 21 ms with 2 threads, 15 ms with 1).
+        import faiss
+
+        faiss.omp_set_num_threads(1)
+        self.has_topic = topic is not None and "topic.sent" in index.views
+        self.has_vocab = self.has_topic and bool(index.vocab)
+        if not index.approximate:  # small: keep the matrices for one matmul per question
+            for view in ("dense.sent", "dense.ctx", "topic.sent", "topic.vocab"):
+                if view in index.views:
+                    index.matrix(view)
 
     # ----- signals --------------------------------------------------------------------------
-    def _terms(self, question: str, topic_vecs: np.ndarray | None, qwords: list[str]) -> list[QueryTerm]:
-        translations = None
-        if self.cfg.translate_terms and self._vocab is not None and topic_vecs is not None and qwords:
-            translations = translate_words(qwords, topic_vecs[1:], self.index.vocab, self._vocab,
-                                           self.cfg.translate_min_sim)
-        return self.lexical.terms(question, translations)
+    def _translations(self, qwords: list[str], word_vecs: np.ndarray | None) -> dict[str, list[tuple[str, float]]]:
+        """Nearest article words of each question word (3 each), searched in ``topic.vocab``."""
+        if not self.has_vocab or word_vecs is None or not len(qwords):
+            return {}
+        ids, sims = self.index.search("topic.vocab", word_vecs, 3)
+        ids, sims = np.atleast_2d(ids), np.atleast_2d(sims)
+        return {w: [(self.index.vocab[j], float(sim)) for j, sim in zip(ids[i], sims[i], strict=True) if j >= 0]
+                for i, w in enumerate(qwords)}
 
-    def signals(self, question: str) -> dict:
-        """Raw per-row signals for ``question`` (exposed for eval and debugging)."""
+    def signals(self, question: str, cand: np.ndarray | None = None, article: str | None = None) -> dict:
+        """Per-candidate signals for ``question``; ``cand`` None: chosen here (see class docstring)."""
         q = self.dense.encode_queries([question])[0]
-        out: dict = {"ctx": self._ctx @ q, "sent": self._sent @ q}
         qwords = question_words(question)
-        topic_vecs = None
-        if self._topic is not None and self.topic is not None:
-            topic_vecs = self.topic.encode_queries([question, *qwords])
-            out["topic"] = self._topic @ topic_vecs[0]
-        out["terms"] = self._terms(question, topic_vecs, qwords)
-        out["lexical"] = self.lexical.scores(out["terms"])
-        out["grounding"] = self._grounding(qwords, topic_vecs)
+        topic_vecs = self.topic.encode_queries([question, *qwords]) if self.has_topic else None
+        nearest = self._translations(qwords, topic_vecs[1:] if topic_vecs is not None else None)
+        translations = None
+        if self.cfg.translate_terms:
+            translations = {w: [(t, sim) for t, sim in pairs if sim >= self.cfg.translate_min_sim]
+                            for w, pairs in nearest.items()}
+        terms = self.lexical.terms(question, translations)
+        lexical = self.lexical.scores(terms)
+        if cand is None:
+            cand = self._pick(q, lexical, article)
+        out: dict = {"cand": cand, "terms": terms, "lexical": lexical[cand],
+                     "ctx": self.index.vectors("dense.ctx", cand) @ q,
+                     "sent": self.index.vectors("dense.sent", cand) @ q if self.cfg.sentence_weight else None}
+        if topic_vecs is not None:
+            out["topic"] = self.index.vectors("topic.sent", cand) @ topic_vecs[0]
+            out["topic_max"] = self._topic_max(topic_vecs[0], cand, article)
+        out["grounding"] = [1.0 if self.lexical.has_word(w) else max((sim for _, sim in nearest.get(w, [])),
+                                                                      default=0.0)
+                            for w in qwords]
         return out
 
-    def _grounding(self, qwords: list[str], topic_vecs: np.ndarray | None) -> list[float]:
-        """For each question word: 1.0 when the article has it, else its best neighbour's cosine."""
-        out = []
-        for i, w in enumerate(qwords):
-            if self.lexical.has_word(w):
-                out.append(1.0)
-            elif topic_vecs is not None and self._vocab is not None and len(self._vocab):
-                out.append(float((self._vocab @ topic_vecs[1 + i]).max()))
-            else:
-                out.append(0.0)
-        return out
+    def _pick(self, q: np.ndarray, lexical: np.ndarray, article: str | None) -> np.ndarray:
+        scope = self.candidates(article)
+        if not self.index.approximate or article is not None:
+            return scope
+        k = self.cfg.candidates
+        ids, _ = self.index.search("dense.ctx", q, 4 * k)
+        best_lexical = np.argpartition(-lexical, k)[:k] if len(lexical) > k else np.arange(len(lexical))
+        pool = np.union1d(ids[ids >= 0], best_lexical)
+        pool = pool[self._answerable[pool]]
+        return pool if len(pool) else scope
+
+    def _topic_max(self, topic_q: np.ndarray, cand: np.ndarray, article: str | None) -> float:
+        """The best USE cosine of the question with any answerable sentence in scope."""
+        best = float((self.index.vectors("topic.sent", cand) @ topic_q).max()) if len(cand) else -1.0
+        if self.index.approximate and article is None:
+            ids, sims = self.index.search("topic.sent", topic_q, 50)
+            keep = self._answerable[ids]
+            if keep.any():
+                best = max(best, float(sims[keep].max()))
+        return best
 
     # ----- answering ------------------------------------------------------------------------
     def candidates(self, article: str | None) -> np.ndarray:
+        """Every answerable row, or those of ``article``."""
         mask = self._answerable.copy()
         if article is not None:
             mask &= self._article_of == article
         return np.flatnonzero(mask)
 
-    def score(self, question: str, cand: np.ndarray) -> tuple[np.ndarray, dict]:
-        """Fused relevance of each candidate row for ``question``, and the raw signals."""
-        sig = self.signals(question)
-        fused = sig["ctx"][cand] + self.cfg.sentence_weight * sig["sent"][cand]
-        fused = fused + self.cfg.lexical_weight * _saturate(sig["lexical"][cand])
+    def score(self, question: str, cand: np.ndarray | None = None, article: str | None = None
+              ) -> tuple[np.ndarray, dict]:
+        """Fused relevance of each candidate row (``sig["cand"]``) for ``question``, and the signals."""
+        sig = self.signals(question, cand, article)
+        fused = sig["ctx"].copy()
+        if sig["sent"] is not None:
+            fused += self.cfg.sentence_weight * sig["sent"]
+        fused += self.cfg.lexical_weight * _saturate(sig["lexical"])
         return fused, sig
 
     def ask(self, question: str, k: int = 3, article: str | None = None) -> Answer:
         """Rank the candidates for ``question``; abstain when confidence is below the threshold."""
-        cand = self.candidates(article)
-        fused, sig = self.score(question, cand)
+        fused, sig = self.score(question, article=article)
+        cand = sig["cand"]
         order = np.lexsort((cand, -fused))  # best first, ties by row id: deterministic
         ranked = [(int(cand[i]), float(fused[i])) for i in order[: max(k, 1)]]
-        confidence, details = self.confidence(sig, cand)
+        confidence, details = self.confidence(sig)
         passages = tuple(self.passage(rid, score) for rid, score in ranked)
         art = next((a for a in self.index.articles if a.id == self.rows[ranked[0][0]].article), None)
         return Answer(
@@ -189,11 +228,11 @@ class Retriever:
             signals=details,
         )
 
-    def confidence(self, sig: dict, cand: np.ndarray) -> tuple[float, dict]:
+    def confidence(self, sig: dict) -> tuple[float, dict]:
         """Whether the article covers the question, in [0, 1], with the signals behind it."""
         features = {
-            "topic_max": float(sig["topic"][cand].max()) if "topic" in sig else None,
-            "dense_max": float(sig["ctx"][cand].max()),
+            "topic_max": sig.get("topic_max"),
+            "dense_max": float(sig["ctx"].max()),
             "grounding_min": min(sig["grounding"], default=1.0),
         }
         return ABSTAIN_MODEL.predict(features), {k: None if v is None else round(v, 4)

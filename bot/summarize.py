@@ -47,14 +47,14 @@ def summarize(retriever, article: str, length: str = "medium", focus: str | None
     ids = retriever.candidates(article)
     if not len(ids):
         return []
-    vectors = retriever.index.matrix("dense.sent")[ids]
+    vectors = retriever.index.vectors("dense.sent", ids)
     centroid = vectors.mean(axis=0)
     centrality = _scale(vectors @ (centroid / max(float(np.linalg.norm(centroid)), 1e-12)))
     order = np.arange(len(ids), dtype=np.float32)
     position = 1.0 - order / max(len(ids) - 1, 1)
     relevance = centrality + cfg.position_prior * position
     if focus:
-        on_focus = _scale(retriever.score(focus, ids)[0])  # same scoring as a question
+        on_focus = _scale(retriever.score(focus, ids)[0])  # same scoring as a question, on these rows
         relevance = on_focus + 0.1 * relevance
     relevance = _scale(relevance)
     picked = mmr(relevance, vectors @ vectors.T, LENGTHS[length], cfg.mmr_lambda)
