@@ -109,6 +109,16 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from . import bench
+    from .config import load_config
+
+    figures = bench.run(load_config(args.config), asks=args.asks, corpus_size=args.corpus_size,
+                        build_sample=args.build_sample, cold=not args.no_cold)
+    bench.print_figures(figures, args.json)
+    return 0
+
+
 def cmd_run(args) -> int:
     from .config import load_config
     from .discord.run import check, run
@@ -152,6 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="last line of stdout: one JSON object of figures")
     p.add_argument("--verbose", dest="verbose", action="store_true", help="one line per question")
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("bench", parents=[common], help="speed figures (latency, cold start, build, scale)")
+    p.add_argument("--json", action="store_true", help="last line of stdout: one JSON object of figures")
+    p.add_argument("--asks", type=int, default=500, help="warm asks to time (default 500)")
+    p.add_argument("--corpus-size", type=int, help="also index a synthetic corpus of N sentences")
+    p.add_argument("--build-sample", type=int, default=200, help="sentences for the build throughput (0: skip)")
+    p.add_argument("--no-cold", action="store_true", help="skip the fresh-process cold-start figures")
+    p.set_defaults(func=cmd_bench)
+
     p = sub.add_parser("run", parents=[common], help="run the Discord bot (token from DISCORD_TOKEN)")
     p.add_argument("--check", action="store_true",
                    help="validate config, articles and index, print the invite URL; do not connect")

@@ -45,7 +45,7 @@ class RetrievalConfig:
     candidates: int = 100
     ann_threshold: int = 20_000
     hnsw_m: int = 32
-    ef_search: int = 128
+    ef_search: int = 1024
     max_question_chars: int = 1000
 
 

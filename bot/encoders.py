@@ -124,26 +124,30 @@ class SentenceTransformerEncoder:
 
 
 class HashingEncoder:
-    """Seeded, deterministic bag of character 3-grams projected on random vectors (tests only).
+    """Seeded, deterministic bag of character 3-grams projected on random vectors (tests, benchmarks).
 
-    Similar strings get similar vectors; it knows no meaning and no language.
+    Each 3-gram hashes (blake2b) into a fixed table of seeded Gaussian rows; a text's vector is the
+    normalised sum of its 3-grams' rows. Similar strings get similar vectors; it knows no meaning
+    and no language, and it is fast enough to index 100,000 sentences in seconds.
     """
+
+    TABLE = 1 << 15
 
     def __init__(self, dim: int = 64, seed: int = 0) -> None:
         self.dim, self.seed = dim, seed
         self.id = f"hashing:{dim}:{seed}"
+        self._table = np.random.default_rng(seed).standard_normal((self.TABLE, dim)).astype(np.float32)
 
-    def _vector(self, gram: str) -> np.ndarray:
+    def _slot(self, gram: str) -> int:
         digest = hashlib.blake2b(f"{self.seed}:{gram}".encode(), digest_size=8).digest()
-        rng = np.random.default_rng(int.from_bytes(digest, "little"))
-        return rng.standard_normal(self.dim).astype(np.float32)
+        return int.from_bytes(digest, "little") % self.TABLE
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, text in enumerate(texts):
             padded = f"  {text.lower()}  "
-            for j in range(len(padded) - 2):
-                out[i] += self._vector(padded[j : j + 3])
+            slots = [self._slot(padded[j : j + 3]) for j in range(len(padded) - 2)]
+            out[i] = self._table[slots].sum(axis=0)
         return _normalise(out) if len(texts) else out
 
     encode_passages = encode_queries

@@ -48,6 +48,15 @@ class Summary:
     focus: str | None
 
 
+def load_encoders(config: Config) -> dict[str, Encoder]:
+    """The configured encoders by role (``dense``, and ``topic`` unless disabled), loaded once."""
+    r = config.retrieval
+    encoders = {"dense": load_encoder(r.dense, config.threads)}
+    if r.topic is not None:
+        encoders["topic"] = load_encoder(r.topic, 1)
+    return encoders
+
+
 def ensure_index(config: Config, encoders: dict[str, Encoder], force: bool = False) -> SentenceIndex:
     """Load the saved index if it matches the articles and encoders, else build and save it."""
     articles = load_articles(config.articles_dir)
@@ -79,16 +88,9 @@ class Engine:
         self._lock = threading.Lock()
         self._state = self._load(force_rebuild)
 
-    def _encoders(self) -> dict[str, Encoder]:
-        r = self.config.retrieval
-        encoders = {"dense": load_encoder(r.dense, self.config.threads)}
-        if r.topic is not None:
-            encoders["topic"] = load_encoder(r.topic, 1)
-        return encoders
-
     def _load(self, force: bool) -> tuple[SentenceIndex, Retriever]:
         start = time.perf_counter()
-        encoders = self._encoders()
+        encoders = load_encoders(self.config)
         index = ensure_index(self.config, encoders, force=force)
         retriever = Retriever(index, encoders["dense"], encoders.get("topic"), self.config.retrieval)
         log.debug("engine ready in %.2f s (%d sentences)", time.perf_counter() - start, len(index.rows))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -53,6 +54,8 @@ class UserCooldowns:
     Times come from the event's own timestamp (interaction or message), as discord.py does.
     """
 
+    PRUNE_ABOVE = 1000
+
     def __init__(self, rate: int, per: float) -> None:
         self.rate, self.per = rate, per
         self._buckets: dict[int, app_commands.Cooldown] = {}
@@ -60,8 +63,11 @@ class UserCooldowns:
     def retry_after(self, user_id: int, when: dt.datetime) -> float | None:
         if self.per <= 0:
             return None
+        now = when.timestamp()
+        if len(self._buckets) > self.PRUNE_ABOVE:  # forget users whose window has passed
+            self._buckets = {u: b for u, b in self._buckets.items() if b.get_tokens(now) < self.rate}
         bucket = self._buckets.setdefault(user_id, app_commands.Cooldown(self.rate, self.per))
-        return bucket.update_rate_limit(when.timestamp())
+        return bucket.update_rate_limit(now)
 
 
 class ArticleBot(commands.Bot):
@@ -94,6 +100,9 @@ class ArticleBot(commands.Bot):
         else:
             await self.tree.sync()
         log.info("commands synced (%s)", "dev guilds" if self.config.discord.dev_guild_ids else "global")
+        # The engine's rows, vocabularies and models live as long as the process: move them out of
+        # the cyclic collector's reach so its full passes do not stall the event loop.
+        gc.freeze()
 
     async def close(self) -> None:
         await super().close()

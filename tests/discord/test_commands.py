@@ -284,3 +284,18 @@ async def test_failed_answer_send_is_logged_and_the_bot_keeps_serving(world):
     assert env.errors == []
     ok = await alice.slash(channel, "ask", question="who is Hugo Barra?")
     assert "vice-président" in ok.response.embeds[0].description
+
+
+def test_cooldown_buckets_are_pruned_when_many_users_have_come_and_gone():
+    import datetime as dt
+
+    from bot.discord.app import UserCooldowns
+
+    cooldowns = UserCooldowns(rate=1, per=10)
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for user in range(UserCooldowns.PRUNE_ABOVE + 1):
+        assert cooldowns.retry_after(user, start) is None
+    later = start + dt.timedelta(seconds=11)
+    assert cooldowns.retry_after(99_999, later) is None
+    assert len(cooldowns._buckets) == 1  # every expired bucket was dropped
+    assert cooldowns.retry_after(99_999, later) is not None  # the live one still counts

@@ -1,0 +1,248 @@
+"""``article-bot bench``: latency, its encoder floor, cold start, build throughput, memory, scale.
+
+Figures, not pass/fail. Everything runs on this machine with the configured pipeline:
+
+- warm ``ask`` latency over ``--asks`` questions (the project's dev questions, cycled) after a
+  warm-up: p50/p95/p99; the bare encoder calls the pipeline cannot avoid for the same questions
+  (e5 for the question, USE for the question and its words): ``encoder_p50_ms``; ``ratio`` of the
+  two medians;
+- cold start in a fresh process: ``article-bot ask`` with the index built (``cold_ask_s``) and
+  with no index (``cold_build_s``);
+- index build throughput with the real encoders on ``--build-sample`` sentences
+  (``build_sents_per_s``) and this process's peak resident memory (``rss_mb``);
+- ``--corpus-size N``: a synthetic corpus of N sentences recombined from the real articles' text,
+  indexed in a child process (its own peak memory) with the seeded hashing encoder at the real
+  encoders' dimensions, because embedding 100,000 sentences with e5 on 2 cores takes hours
+  (see ``build_sents_per_s``). It reports build time, RSS, lexical time, query p50/p99 of the
+  pipeline around the encoders (add ``encoder_p50_ms`` for the full figure) and HNSW recall@10
+  against exact search on the same queries.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .config import Config, EncoderConfig
+from .engine import Engine, load_encoders
+from .errors import ArticleBotError
+from .evaluate import load_questions
+from .ingest import load_articles
+from .lexical import question_words
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q)) if values else float("nan")
+
+
+def dev_questions(config: Config) -> list[str]:
+    """Every question of the question files under ``eval/`` beside the config (sorted, deduplicated)."""
+    out: list[str] = []
+    for path in sorted((config.path.parent / "eval").rglob("*.yaml")):
+        try:
+            out.extend(item.q for item in load_questions(path))
+        except ArticleBotError:
+            continue  # configs and sidecars live there too
+    return list(dict.fromkeys(out)) or ["when will Xiaomi enter the US?"]
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def warm_latency(engine: Engine, questions: list[str], asks: int) -> dict:
+    for q in questions[:20]:
+        engine.ask(q)
+    times = []
+    for i in range(asks):
+        q = questions[i % len(questions)]
+        start = time.perf_counter()
+        engine.ask(q)
+        times.append((time.perf_counter() - start) * 1000)
+    dense, topic = engine.retriever.dense, engine.retriever.topic
+    floor = []
+    for i in range(asks):
+        q = questions[i % len(questions)]
+        start = time.perf_counter()
+        dense.encode_queries([q])
+        if topic is not None:
+            topic.encode_queries([q, *question_words(q)])
+        floor.append((time.perf_counter() - start) * 1000)
+    p50, floor50 = percentile(times, 50), percentile(floor, 50)
+    return {"asks": asks, "p50_ms": round(p50, 2), "p95_ms": round(percentile(times, 95), 2),
+            "p99_ms": round(percentile(times, 99), 2), "encoder_p50_ms": round(floor50, 2),
+            "ratio": round(p50 / floor50, 3)}
+
+
+def cold_start(config: Config) -> dict:
+    """Wall time of fresh `article-bot ask` processes: index present, then no index."""
+    cmd = [sys.executable, "-m", "bot", "ask", "when will Xiaomi enter the US?", "--json"]
+
+    def timed(cfg_path: Path) -> float:
+        start = time.perf_counter()
+        subprocess.run([*cmd, "--config", str(cfg_path)], check=True, capture_output=True)
+        return time.perf_counter() - start
+
+    cold_ask = min(timed(config.path) for _ in range(3))
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = dict(config.raw)
+        raw["articles_dir"] = str(config.articles_dir)
+        raw["index_dir"] = str(Path(tmp) / "index")
+        cfg = Path(tmp) / "config.yaml"
+        import yaml
+
+        cfg.write_text(yaml.safe_dump(raw), encoding="utf-8")
+        cold_build = timed(cfg)
+    return {"cold_ask_s": round(cold_ask, 3), "cold_build_s": round(cold_build, 3)}
+
+
+def real_sentences(config: Config) -> list[str]:
+    """Prose sentences of the configured articles and of the articles under eval/."""
+    folders = [config.articles_dir, *sorted(p.parent for p in (config.path.parent / "eval").rglob("*.txt"))]
+    out: list[str] = []
+    for folder in dict.fromkeys(folders):
+        try:
+            out.extend(s.text for a in load_articles(folder) for s in a.answerable)
+        except ArticleBotError:
+            continue
+    return out
+
+
+def synthetic_corpus(folder: Path, sentences: list[str], n: int, per_article: int = 40, seed: int = 0) -> None:
+    """``n`` sentences recombined from real ones (numbers and word order varied), in articles of 40."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    made = 0
+    number = 0
+    while made < n:
+        count = min(per_article, n - made)
+        lines = []
+        for _ in range(count):
+            words = rng.choice(sentences).rstrip(".").split()
+            if len(words) > 6:
+                i = rng.randrange(1, len(words) - 3)
+                words[i:i + 3] = words[i:i + 3][::-1]
+            text = re.sub(r"\d+", lambda _: str(rng.randrange(1, 10000)), " ".join(words))
+            lines.append(text + ".")
+        paragraphs = [" ".join(lines[i:i + 4]) for i in range(0, len(lines), 4)]
+        (folder / f"synthetic-{number:05d}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+        made += count
+        number += 1
+
+
+def build_throughput(config: Config, sample: int) -> dict:
+    """Sentences per second of a full index build with the real encoders (models already loaded)."""
+    from .index import SentenceIndex
+
+    encoders = load_encoders(config)
+    with tempfile.TemporaryDirectory() as tmp:
+        synthetic_corpus(Path(tmp) / "articles", real_sentences(config), sample)
+        articles = load_articles(Path(tmp) / "articles")
+        start = time.perf_counter()
+        index = SentenceIndex.build(articles, encoders)
+        elapsed = time.perf_counter() - start
+    return {"build_sample": len(index.rows), "build_s": round(elapsed, 2),
+            "build_sents_per_s": round(len(index.rows) / elapsed, 1)}
+
+
+def _scale_child(config: Config, n: int, questions: list[str], out: multiprocessing.Queue) -> None:
+    import dataclasses
+
+    import faiss
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        synthetic_corpus(root / "articles", real_sentences(config), n)
+        retrieval = dataclasses.replace(config.retrieval, dense=EncoderConfig("hashing", "384"),
+                                        topic=EncoderConfig("hashing", "512"))
+        cfg = dataclasses.replace(config, articles_dir=root / "articles", index_dir=root / "index",
+                                  retrieval=retrieval)
+        start = time.perf_counter()
+        engine = Engine(cfg)
+        build_s = time.perf_counter() - start
+        retriever = engine.retriever
+        lexical_ms = []
+        for q in questions[:100]:
+            t = time.perf_counter()
+            retriever.lexical.scores(retriever.lexical.terms(q))
+            lexical_ms.append((time.perf_counter() - t) * 1000)
+        for q in questions[:20]:
+            engine.ask(q)
+        times = []
+        for i in range(300):
+            t = time.perf_counter()
+            engine.ask(questions[i % len(questions)])
+            times.append((time.perf_counter() - t) * 1000)
+        enc_ms = []
+        for q in questions[:100]:
+            t = time.perf_counter()
+            retriever.dense.encode_queries([q])
+            retriever.topic.encode_queries([q, *question_words(q)])
+            enc_ms.append((time.perf_counter() - t) * 1000)
+        index = engine.index
+        recall = recall_ties = None
+        if index.approximate:
+            qv = retriever.dense.encode_queries(questions[:200])
+            exact = faiss.IndexFlatIP(qv.shape[1])
+            exact.add(index.views["dense.ctx"].reconstruct_n(0, index.views["dense.ctx"].ntotal))
+            truth_scores, truth = exact.search(qv, 10)
+            got, got_scores = index.search("dense.ctx", qv, 10)
+            recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, got, strict=True)]))
+            # Recombined sentences make near-duplicates whose order is a coin toss: also count an
+            # ANN hit as found when it scores as high as the exact 10th neighbour.
+            recall_ties = float(np.mean(got_scores >= truth_scores[:, -1:] - 1e-5))
+        out.put({
+            "corpus_size": len(index.rows), "scale_build_s": round(build_s, 2),
+            "scale_approximate": index.approximate,
+            "scale_query_p50_ms": round(percentile(times, 50) - percentile(enc_ms, 50), 2),
+            "scale_query_p99_ms": round(percentile(times, 99) - percentile(enc_ms, 50), 2),
+            "scale_lexical_p50_ms": round(percentile(lexical_ms, 50), 2),
+            "scale_recall_at_10": None if recall is None else round(recall, 4),
+            "scale_recall_at_10_ties": None if recall_ties is None else round(recall_ties, 4),
+            "scale_rss_mb": round(rss_mb(), 1),
+        })
+
+
+def scale(config: Config, n: int, questions: list[str]) -> dict:
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_scale_child, args=(config, n, questions, queue))
+    child.start()
+    result = queue.get()
+    child.join()
+    return result
+
+
+def run(config: Config, asks: int = 500, corpus_size: int | None = None, build_sample: int = 200,
+        cold: bool = True) -> dict:
+    questions = dev_questions(config)
+    engine = Engine(config)
+    figures: dict = {"questions": len(questions), "cpus": os.cpu_count()}
+    figures.update(warm_latency(engine, questions, asks))
+    if cold and shutil.which(sys.executable):
+        figures.update(cold_start(config))
+    if build_sample:
+        figures.update(build_throughput(config, build_sample))
+    figures["rss_mb"] = round(rss_mb(), 1)
+    if corpus_size:
+        figures.update(scale(config, corpus_size, questions))
+    return figures
+
+
+def print_figures(figures: dict, as_json: bool) -> None:
+    for key, value in figures.items():
+        print(f"{key:24} {value}")
+    if as_json:
+        print(json.dumps(figures))
