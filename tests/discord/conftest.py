@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "botconfig(**discord_keys): discord config keys for the test's bot")
+    config.addinivalue_line("markers", "private_corpus: the bot gets its own copy of the articles and index")
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +53,20 @@ def bot_config(request, tmp_path, corpus) -> Path:
 
 
 @pytest.fixture
-def simcord_bot(bot_config, shared_engine):
+def private_corpus(tmp_path) -> Path:
+    """A copy of the articles with its own index, for tests that change files under the bot."""
+    root = tmp_path / "private"
+    shutil.copytree(ROOT / "articles", root / "articles")
+    (root / "config.yaml").write_text("articles_dir: articles\nindex_dir: index\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def simcord_bot(request, bot_config, shared_engine):
+    """The bot under test; ``@pytest.mark.private_corpus`` gives it an engine of its own."""
+    if request.node.get_closest_marker("private_corpus"):
+        root = request.getfixturevalue("private_corpus")
+        return create_bot(bot_config, engine=Engine(load_config(root / "config.yaml")))
     return create_bot(bot_config, engine=shared_engine)
 
 

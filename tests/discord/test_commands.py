@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sqlite3
 import threading
 import time
@@ -11,11 +10,6 @@ import time
 import discord
 import pytest
 import simcord.interactions as sim_interactions
-
-from bot.config import load_config
-from bot.engine import Engine
-
-from .conftest import write_config
 
 
 @pytest.mark.parametrize("length, most", [("short", 2), ("medium", 4), ("long", 7)])
@@ -61,41 +55,26 @@ async def test_help_command_gives_examples_in_english_and_french(world):
 
 
 # ----- /reload -------------------------------------------------------------------------------
-@pytest.fixture
-def own_engine(tmp_path, corpus):
-    """An engine on a private copy of the articles, so /reload can see a new article."""
-    shutil.copytree(corpus / "articles", tmp_path / "articles")
-    (tmp_path / "config.yaml").write_text("articles_dir: articles\nindex_dir: index\n", encoding="utf-8")
-    return Engine(load_config(tmp_path / "config.yaml"))
-
-
-@pytest.fixture
-def simcord_bot(request, tmp_path, corpus, shared_engine):
-    from bot import create_bot
-
-    engine = request.getfixturevalue("own_engine") if "reload" in request.node.name else shared_engine
-    marker = request.node.get_closest_marker("botconfig")
-    return create_bot(write_config(tmp_path, corpus, dict(marker.kwargs) if marker else {}), engine=engine)
-
-
-async def test_reload_by_an_admin_picks_up_a_new_article(simcord_env, tmp_path):
+@pytest.mark.private_corpus
+async def test_reload_by_an_admin_picks_up_a_new_article(simcord_env, private_corpus):
     guild = simcord_env.create_guild()
     channel = guild.create_text_channel("general")
     admins = guild.create_role("admins", permissions=discord.Permissions(manage_guild=True))
     admin = guild.add_member(simcord_env.create_user("root"), roles=[admins])
     engine = simcord_env.bot.engine
     old_index = engine.index
-    (tmp_path / "articles" / "tram.en.txt").write_text(
+    (private_corpus / "articles" / "tram.en.txt").write_text(
         "The city will open its first tram line in 2031. It will have twelve stops.\n", encoding="utf-8")
     result = await admin.slash(channel, "reload")
     assert result.ephemeral
-    assert "2 article(s)" in result.followups[0].content if result.followups else result.response.content
+    assert "2 article(s)" in result.response.content
     assert engine.index is not old_index and "tram.en" in engine.article_ids()
     answer = await admin.slash(channel, "ask", question="how many stops will the tram line have?", article="tram.en")
     assert "twelve stops" in answer.response.embeds[0].description
 
 
-async def test_reload_refused_for_a_member(simcord_env, tmp_path):
+@pytest.mark.private_corpus
+async def test_reload_refused_for_a_member(simcord_env):
     guild = simcord_env.create_guild()
     channel = guild.create_text_channel("general")
     member = guild.add_member(simcord_env.create_user("bob"))
@@ -107,6 +86,7 @@ async def test_reload_refused_for_a_member(simcord_env, tmp_path):
     assert engine.index is before
 
 
+@pytest.mark.private_corpus
 async def test_reload_checks_the_permission_in_code(simcord_env):
     """Even where the default permission is overridden (visible to all), a member is refused."""
     guild = simcord_env.create_guild()
