@@ -121,21 +121,27 @@ def real_sentences(config: Config) -> list[str]:
 
 
 def synthetic_corpus(folder: Path, sentences: list[str], n: int, per_article: int = 40, seed: int = 0) -> None:
-    """``n`` sentences recombined from real ones (numbers and word order varied), in articles of 40."""
+    """``n`` sentences recombined from real ones, in articles of 40 sentences, no two alike.
+
+    Each sentence joins the start of one real sentence to the end of another, swaps a few words
+    and redraws its numbers, so the corpus has the vocabulary and length of real news prose
+    without thousands of near-identical copies (which would make nearest neighbours a coin toss).
+    """
     rng = random.Random(seed)
+    pool = [s.rstrip(".").split() for s in sentences if len(s.split()) >= 6]
     folder.mkdir(parents=True, exist_ok=True)
-    made = 0
-    number = 0
+    made = number = 0
     while made < n:
         count = min(per_article, n - made)
         lines = []
         for _ in range(count):
-            words = rng.choice(sentences).rstrip(".").split()
-            if len(words) > 6:
-                i = rng.randrange(1, len(words) - 3)
-                words[i:i + 3] = words[i:i + 3][::-1]
+            a, b = rng.choice(pool), rng.choice(pool)
+            words = a[: rng.randrange(3, len(a))] + b[rng.randrange(1, len(b) - 2):]
+            for _ in range(2):
+                i, j = rng.randrange(len(words)), rng.randrange(len(words))
+                words[i], words[j] = words[j], words[i]
             text = re.sub(r"\d+", lambda _: str(rng.randrange(1, 10000)), " ".join(words))
-            lines.append(text + ".")
+            lines.append(text[:1].upper() + text[1:] + ".")
         paragraphs = [" ".join(lines[i:i + 4]) for i in range(0, len(lines), 4)]
         (folder / f"synthetic-{number:05d}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
         made += count

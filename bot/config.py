@@ -44,8 +44,8 @@ class RetrievalConfig:
     abstain_threshold: float = 0.62
     candidates: int = 100
     ann_threshold: int = 20_000
-    hnsw_m: int = 32
-    ef_search: int = 1024
+    hnsw_m: int = 64
+    ef_search: int = 512
     max_question_chars: int = 1000
 
 

@@ -259,3 +259,37 @@ def test_max_question_chars_comes_from_config(make_project):
     assert engine.ask("What is the cost?").passage is not None
     with pytest.raises(InputError, match="keep it under 20"):
         engine.ask("What is the total cost of the line?")
+
+
+# ----- approximate search above the threshold ------------------------------------------------------
+
+def test_hnsw_above_the_threshold_gives_the_same_answers(make_project):
+    exact = Engine(make_project(xiaomi=True, bakery=True).config())
+    approx_project = make_project(xiaomi=True, bakery=True, ann_threshold=5)
+    approx = Engine(approx_project.config())
+    assert not exact.index.approximate and approx.index.approximate
+    assert type(approx.index.views["dense.ctx"]).__name__ == "IndexHNSWFlat"
+    assert approx.index.manifest["search"]["approximate"] is True
+    for question in ("When will construction begin?", "Who bakes the bread?", "Qui est Hugo Barra ?"):
+        a, b = exact.ask(question), approx.ask(question)
+        assert a.passage.sentence.id == b.passage.sentence.id
+        assert a.confidence == pytest.approx(b.confidence, abs=1e-3)
+
+
+def test_changing_hnsw_settings_rebuilds_only_an_approximate_index(make_project, caplog):
+    import logging
+
+    project = make_project(ann_threshold=5)
+    Engine(project.config())
+    project.write_config(ann_threshold=5, ef_search=64, abstain_threshold=0.0)
+    with caplog.at_level(logging.INFO, logger="bot"):
+        engine = Engine(project.config())
+    assert any("search settings" in r.getMessage() for r in caplog.records)
+    assert engine.index.views["dense.ctx"].hnsw.efSearch == 64
+    small = make_project()
+    Engine(small.config())
+    small.write_config(ef_search=64, abstain_threshold=0.0)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="bot"):
+        Engine(small.config())
+    assert not any("rebuilding" in r.getMessage() for r in caplog.records)
