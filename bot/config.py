@@ -45,7 +45,7 @@ class RetrievalConfig:
     candidates: int = 100
     ann_threshold: int = 20_000
     hnsw_m: int = 64
-    ef_search: int = 512
+    ef_search: int = 256
     max_question_chars: int = 1000
 
 

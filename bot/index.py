@@ -128,7 +128,7 @@ class AnnSettings:
     threshold: int = 20_000
     hnsw_m: int = 64
     ef_construction: int = 80
-    ef_search: int = 512
+    ef_search: int = 256
 
 
 def _searchable(vectors: np.ndarray, approximate: bool, ann: AnnSettings):

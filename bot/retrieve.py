@@ -114,8 +114,8 @@ class Retriever:
     """Scores, fuses and abstains over one SentenceIndex.
 
     Small corpora (exact search) score every answerable sentence in scope. Above the index's ANN
-    threshold, the candidates are the HNSW neighbours of the question in ``dense.ctx`` plus the
-    best BM25 rows (``candidates`` of each), and only those are scored; vectors are read from the
+    threshold, the candidates are the 2 x ``candidates`` HNSW neighbours of the question in
+    ``dense.ctx`` plus the ``candidates`` best BM25 rows, and only those are scored; vectors are read from the
     index, never copied whole into memory.
     """
 
@@ -178,7 +178,7 @@ class Retriever:
         if not self.index.approximate or article is not None:
             return scope
         k = self.cfg.candidates
-        ids, _ = self.index.search("dense.ctx", q, 4 * k)
+        ids, _ = self.index.search("dense.ctx", q, 2 * k)
         best_lexical = np.argpartition(-lexical, k)[:k] if len(lexical) > k else np.arange(len(lexical))
         pool = np.union1d(ids[ids >= 0], best_lexical)
         pool = pool[self._answerable[pool]]
