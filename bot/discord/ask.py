@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from ..engine import clean_question
 from ..errors import InputError
 from .app import ArticleBot
 from .i18n import label, lang_of
@@ -42,6 +43,7 @@ class Ask(commands.Cog):
             await send_ephemeral(interaction, label(lang, "cooldown", s=math.ceil(retry)))
             return
         try:
+            clean_question(question, self.bot.config.retrieval.max_question_chars)
             self.bot.engine.resolve_article(article)
         except InputError as err:
             await send_ephemeral(interaction, label(lang, "bad_input", reason=str(err)))

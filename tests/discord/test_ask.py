@@ -177,3 +177,10 @@ async def test_injected_500_on_send_leaves_the_bot_serving(world):
     assert channel.last_message.author.id == alice.id  # the reply failed
     await alice.send(channel, f"{me.mention} Xiaomi bought patents from whom?")
     assert "Microsoft" in channel.last_message.embeds[0].description
+
+
+async def test_invisible_only_question_is_refused_privately_before_deferring(world):
+    env, guild, channel, alice = world
+    result = await alice.slash(channel, "ask", question="\u200b\u200b\u2060")
+    assert result.ephemeral and "question is empty" in result.response.content
+    assert not any(r.json == {"type": 5} for r in env.http_requests if r.path.endswith("/callback"))
