@@ -26,14 +26,15 @@ import os
 import random
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from queue import Empty
 
 import numpy as np
+import yaml
 
 from .config import Config, EncoderConfig
 from .engine import Engine, load_encoders
@@ -55,7 +56,7 @@ def dev_questions(config: Config) -> list[str]:
             out.extend(item.q for item in load_questions(path))
         except ArticleBotError:
             continue  # configs and sidecars live there too
-    return list(dict.fromkeys(out)) or ["when will Xiaomi enter the US?"]
+    return list(dict.fromkeys(out)) or ["What is the article about?"]
 
 
 def rss_mb() -> float:
@@ -86,9 +87,9 @@ def warm_latency(engine: Engine, questions: list[str], asks: int) -> dict:
             "ratio": round(p50 / floor50, 3)}
 
 
-def cold_start(config: Config) -> dict:
+def cold_start(config: Config, question: str) -> dict:
     """Wall time of fresh `article-bot ask` processes: index present, then no index."""
-    cmd = [sys.executable, "-m", "bot", "ask", "when will Xiaomi enter the US?", "--json"]
+    cmd = [sys.executable, "-m", "bot", "ask", question, "--json"]
 
     def timed(cfg_path: Path) -> float:
         start = time.perf_counter()
@@ -101,8 +102,6 @@ def cold_start(config: Config) -> dict:
         raw["articles_dir"] = str(config.articles_dir)
         raw["index_dir"] = str(Path(tmp) / "index")
         cfg = Path(tmp) / "config.yaml"
-        import yaml
-
         cfg.write_text(yaml.safe_dump(raw), encoding="utf-8")
         cold_build = timed(cfg)
     return {"cold_ask_s": round(cold_ask, 3), "cold_build_s": round(cold_build, 3)}
@@ -226,7 +225,14 @@ def scale(config: Config, n: int, questions: list[str]) -> dict:
     queue = ctx.Queue()
     child = ctx.Process(target=_scale_child, args=(config, n, questions, queue))
     child.start()
-    result = queue.get()
+    while True:
+        try:
+            result = queue.get(timeout=5)
+            break
+        except Empty:
+            if not child.is_alive():
+                raise ArticleBotError(f"the scale run failed (child exit code {child.exitcode}); "
+                                      "see the traceback above") from None
     child.join()
     return result
 
@@ -237,8 +243,8 @@ def run(config: Config, asks: int = 500, corpus_size: int | None = None, build_s
     engine = Engine(config)
     figures: dict = {"questions": len(questions), "cpus": os.cpu_count()}
     figures.update(warm_latency(engine, questions, asks))
-    if cold and shutil.which(sys.executable):
-        figures.update(cold_start(config))
+    if cold:
+        figures.update(cold_start(config, questions[0]))
     if build_sample:
         figures.update(build_throughput(config, build_sample))
     figures["rss_mb"] = round(rss_mb(), 1)

@@ -71,6 +71,7 @@ class DiscordConfig:
     max_concurrency: int = 4
     engine_timeout: float = 10.0
     feedback_db: Path | None = None
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ def _discord(path: Path, raw: Any) -> DiscordConfig:
     if not isinstance(raw, dict):
         raise _fail(path, "discord", f"expected a mapping, got {type(raw).__name__}")
     allowed = {"application_id", "dev_guild_ids", "question_channels", "thread_mode", "dms", "cooldown",
-               "max_concurrency", "engine_timeout", "feedback_db"}
+               "max_concurrency", "engine_timeout", "feedback_db", "examples"}
     for key in raw:
         if key not in allowed:
             raise _fail(path, f"discord.{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
@@ -244,7 +245,11 @@ def _discord(path: Path, raw: Any) -> DiscordConfig:
     db = raw.get("feedback_db", "feedback.sqlite3")
     if not isinstance(db, str) or not db.strip():
         raise _fail(path, "discord.feedback_db", f"expected a file path, got {db!r}")
+    examples = raw.get("examples") or []
+    if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
+        raise _fail(path, "discord.examples", f"expected a list of example questions, got {examples!r}")
     return DiscordConfig(
+        examples=tuple(e.strip() for e in examples),
         application_id=app_id,
         dev_guild_ids=_ids(path, "discord.dev_guild_ids", raw.get("dev_guild_ids")),
         question_channels=_channels(path, "discord.question_channels", raw.get("question_channels")),

@@ -309,14 +309,14 @@ class SentenceIndex:
         return self._matrices[view]
 
     def search(self, view: str, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top ``k`` (ids, cosines) of ``view`` for one query vector (or (n, k) arrays for n queries)."""
+        """Top ``k`` (ids, cosines) of ``view`` for one query vector, or (n, k) arrays for an (n, d) array."""
         index = self.views[view]
         k = min(k, index.ntotal)
         if k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         queries = np.ascontiguousarray(query.reshape(-1, index.d), dtype=np.float32)
         scores, ids = index.search(queries, k)
-        if len(queries) > 1:
+        if query.ndim == 2:
             return ids, scores
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]

@@ -18,18 +18,16 @@ from .tree import defer, send_ephemeral
 HELP = {
     "en": ("I answer questions about the article by quoting the sentence that answers, with its context, "
            "where it stands and how sure I am; if the article does not say, I tell you.\n\n"
-           "**Ask**: `/ask question:…` or mention me: `@{me} when will Xiaomi enter the US?`\n"
-           "**Examples**: *when will Xiaomi enter the US?* · *who is Hugo Barra?* · "
-           "*quand Xiaomi arrive-t-il aux États-Unis ?* · *qui est Hugo Barra ?*\n"
-           "**Summary**: `/summary length:short` (or `focus:patents`, `key_points:True`)\n"
+           "**Ask**: `/ask question:…` or mention me: `@{me} {first}`\n"
+           "**Examples**: {examples}\n"
+           "**Summary**: `/summary length:short` (or `focus:…`, `key_points:True`)\n"
            "**Article**: `/article` — what I read and how it is indexed\n"
            "Rate answers with 👍 / 👎: it helps improve me."),
     "fr": ("Je réponds aux questions sur l'article en citant la phrase qui répond, avec son contexte, sa "
            "position et ma confiance ; si l'article ne le dit pas, je le dis.\n\n"
-           "**Demander** : `/ask question:…` ou mentionnez-moi : `@{me} quand Xiaomi arrive aux USA ?`\n"
-           "**Exemples** : *when will Xiaomi enter the US?* · *who is Hugo Barra?* · "
-           "*quand Xiaomi arrive-t-il aux États-Unis ?* · *qui est Hugo Barra ?*\n"
-           "**Résumé** : `/summary length:short` (ou `focus:brevets`, `key_points:True`)\n"
+           "**Demander** : `/ask question:…` ou mentionnez-moi : `@{me} {first}`\n"
+           "**Exemples** : {examples}\n"
+           "**Résumé** : `/summary length:short` (ou `focus:…`, `key_points:True`)\n"
            "**Article** : `/article` — ce que j'ai lu et comment c'est indexé\n"
            "Notez les réponses avec 👍 / 👎 : cela m'aide à progresser."),
 }
@@ -63,7 +61,10 @@ class Admin(commands.Cog):
     @app_commands.command(name="help", description=_("What this bot does, with example questions"))
     async def help(self, interaction: discord.Interaction) -> None:
         lang = lang_of(interaction.locale)
-        text = HELP[lang].format(me=self.bot.user.name if self.bot.user else "bot")
+        examples = list(self.bot.config.discord.examples) or [label("en", "default_example"),
+                                                               label("fr", "default_example")]
+        text = HELP[lang].format(me=self.bot.user.name if self.bot.user else "bot", first=examples[0],
+                                 examples=" · ".join(f"*{e}*" for e in examples))
         await interaction.response.send_message(embed=text_embed("article-bot", text, COLOUR_SUMMARY),
                                                 ephemeral=True)
 

@@ -99,7 +99,10 @@ class Ask(commands.Cog):
             await message.channel.send(label(lang, "dm_declined"))
             return
         if not question.strip():
-            await message.reply(label(lang, "empty_mention", me=self.bot.user.name), mention_author=False)
+            examples = self.bot.config.discord.examples
+            example = examples[0] if examples else label(lang, "default_example")
+            await message.reply(label(lang, "empty_mention", me=self.bot.user.name, example=example),
+                                mention_author=False)
             return
         retry = self.bot.cooldowns.retry_after(message.author.id, message.created_at)
         if retry is not None:

@@ -16,11 +16,11 @@ LABELS: dict[str, dict[str, str]] = {
         "right now; try again in a moment.", "bad_input": "I can't use that question: {reason}",
         "thanks": "Thanks for the feedback!", "changed": "Vote changed, thanks!",
         "dm_declined": "I only answer in servers. Ask me there with /ask.",
-        "empty_mention": "Ask me a question about the article, e.g. `@{me} when will Xiaomi enter the US?`",
+        "empty_mention": "Ask me a question about the article, e.g. `@{me} {example}`",
         "reloaded": "Reloaded: {n} article(s), {s} sentences.", "no_permission": "You need the Manage Server "
         "permission for this.", "guild_only": "This command only works in a server.",
         "article": "Article", "source": "Source", "language": "Language", "sentences": "Sentences",
-        "built": "Index built", "encoder": "Encoder",
+        "built": "Index built", "encoder": "Encoder", "default_example": "what is the article about?",
     },
     "fr": {
         "answer": "Réponse", "context": "Contexte", "confidence": "Confiance", "position": "Position",
@@ -32,11 +32,11 @@ LABELS: dict[str, dict[str, str]] = {
         "trop de temps ; réessayez dans un instant.", "bad_input": "Je ne peux pas utiliser cette question : {reason}",
         "thanks": "Merci pour votre avis !", "changed": "Vote modifié, merci !",
         "dm_declined": "Je ne réponds que sur les serveurs. Posez la question là-bas avec /ask.",
-        "empty_mention": "Posez-moi une question sur l'article, par ex. `@{me} quand Xiaomi arrive aux USA ?`",
+        "empty_mention": "Posez-moi une question sur l'article, par ex. `@{me} {example}`",
         "reloaded": "Rechargé : {n} article(s), {s} phrases.", "no_permission": "Il faut la permission "
         "Gérer le serveur pour cela.", "guild_only": "Cette commande ne marche que sur un serveur.",
         "article": "Article", "source": "Source", "language": "Langue", "sentences": "Phrases",
-        "built": "Index construit", "encoder": "Encodeur",
+        "built": "Index construit", "encoder": "Encodeur", "default_example": "de quoi parle l'article ?",
     },
 }
 

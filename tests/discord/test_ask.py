@@ -63,6 +63,7 @@ async def test_mention_with_no_question_gets_a_hint(world):
     env, guild, channel, alice = world
     await alice.send(channel, f"{env.bot.user.mention}")
     assert "Ask me a question" in channel.last_message.content
+    assert "what is the article about?" in channel.last_message.content
 
 
 async def test_plain_message_without_mention_is_ignored(world):
