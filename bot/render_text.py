@@ -10,7 +10,8 @@ ABSTAIN_TEXT = "The question is not covered by the article."
 
 
 def bar(confidence: float, width: int = 10) -> str:
-    filled = round(confidence * width)
+    """A text gauge of ``confidence`` in [0, 1]: ``██████░░░░``."""
+    filled = round(max(0.0, min(1.0, confidence)) * width)
     return "█" * filled + "░" * (width - filled)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import discord
 
 from ..engine import Summary
+from ..render_text import bar
 from ..retrieve import Answer, Passage
 from .i18n import label
 
@@ -26,9 +27,9 @@ def safe(text: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
-def bar(confidence: float, width: int = 10) -> str:
-    filled = round(max(0.0, min(1.0, confidence)) * width)
-    return "█" * filled + "░" * (width - filled) + f" {confidence:.0%}"
+def gauge(confidence: float) -> str:
+    """The console's bar with the percentage: ``██████░░░░ 62%``."""
+    return f"{bar(confidence)} {confidence:.0%}"
 
 
 def position(p: Passage, lang: str) -> str:
@@ -71,7 +72,7 @@ def answer_embed(answer: Answer, lang: str) -> discord.Embed:
         if p.before or p.after else ""
     if context:
         embed.add_field(name=label(lang, "context"), value=clip(context, FIELD), inline=False)
-    embed.add_field(name=label(lang, "confidence"), value=bar(answer.confidence), inline=True)
+    embed.add_field(name=label(lang, "confidence"), value=gauge(answer.confidence), inline=True)
     embed.add_field(name=label(lang, "position"), value=position(p, lang), inline=True)
     for i, other in enumerate(answer.others[:2], start=2):
         embed.add_field(name=f"{label(lang, 'others')} ({i})" if i == 2 else f"({i})",
