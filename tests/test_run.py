@@ -77,3 +77,27 @@ def test_invalid_discord_config_names_the_key(project, no_token, capsys, discord
     assert main(["run", "--check", "--config", str(project.config_path)]) == 2
     err = capsys.readouterr().err
     assert key in err and str(project.config_path) in err
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+async def test_sigterm_and_sigint_close_the_bot(project, sig):
+    import asyncio
+    import os
+    import signal
+
+    from bot import create_bot
+    from bot.discord.run import close_on_signals
+
+    bot = create_bot(project.config_path, engine=object())  # not connected; the engine is not used
+    close_on_signals(bot)
+    loop = asyncio.get_running_loop()
+    try:
+        os.kill(os.getpid(), getattr(signal, sig))
+        for _ in range(100):
+            if bot.is_closed():
+                break
+            await asyncio.sleep(0.01)
+        assert bot.is_closed()
+    finally:
+        for s in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(s)

@@ -96,6 +96,18 @@ def check(config: Config) -> int:
     return 0
 
 
+def close_on_signals(bot) -> None:
+    """SIGTERM and SIGINT close the bot (gateway, HTTP session, worker pool) instead of killing it."""
+    loop = asyncio.get_running_loop()
+
+    def close(sig: signal.Signals) -> None:
+        log.info("received %s: closing", sig.name)
+        asyncio.ensure_future(bot.close())
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, close, sig)
+
+
 def run(config: Config) -> int:
     """Connect and serve until SIGTERM/SIGINT."""
     import discord
@@ -106,9 +118,7 @@ def run(config: Config) -> int:
 
     async def main() -> None:
         bot = ArticleBot(config)
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        close_on_signals(bot)
         async with bot:
             await bot.start(token)
 
