@@ -223,6 +223,7 @@ class SentenceIndex:
             files = {p.name: _sha256(p) for p in sorted(tmp.iterdir())}
             manifest = dict(self.manifest, files=files)
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+            (tmp / ".gitkeep").touch()  # the folder is tracked empty in the repository; keep it so
             old = None
             if folder.exists():
                 old = folder.parent / f".{folder.name}-old-{os.getpid()}"

@@ -88,7 +88,7 @@ def test_manifest_fields(built):
     assert set(manifest["files"]) == expected_files
     for name, digest in manifest["files"].items():
         assert hashlib.sha256((project.index / name).read_bytes()).hexdigest() == digest
-    assert sorted(p.name for p in project.index.iterdir()) == sorted(expected_files | {"manifest.json"})
+    assert sorted(p.name for p in project.index.iterdir()) == sorted(expected_files | {"manifest.json", ".gitkeep"})
 
 
 def test_rows_file_has_one_sentence_per_vector_id(built):
