@@ -115,8 +115,8 @@ class Retriever:
 
     Small corpora (exact search) score every answerable sentence in scope. Above the index's ANN
     threshold, the candidates are the 2 x ``candidates`` HNSW neighbours of the question in
-    ``dense.ctx`` plus the ``candidates`` best BM25 rows, and only those are scored; vectors are read from the
-    index, never copied whole into memory.
+    ``dense.ctx`` plus the ``candidates`` best BM25 rows, and only those are scored; vectors are
+    read from the index, never copied whole into memory.
     """
 
     def __init__(self, index: SentenceIndex, dense: Encoder, topic: Encoder | None, cfg: RetrievalConfig) -> None:
@@ -167,7 +167,7 @@ class Retriever:
                      "sent": self.index.vectors("dense.sent", cand) @ q if self.cfg.sentence_weight else None}
         if topic_vecs is not None:
             out["topic"] = self.index.vectors("topic.sent", cand) @ topic_vecs[0]
-            out["topic_max"] = self._topic_max(topic_vecs[0], cand, article)
+            out["topic_max"] = self._topic_max(topic_vecs[0], out["topic"], article)
         out["grounding"] = [1.0 if self.lexical.has_word(w) else max((sim for _, sim in nearest.get(w, [])),
                                                                       default=0.0)
                             for w in qwords]
@@ -184,9 +184,13 @@ class Retriever:
         pool = pool[self._answerable[pool]]
         return pool if len(pool) else scope
 
-    def _topic_max(self, topic_q: np.ndarray, cand: np.ndarray, article: str | None) -> float:
-        """The best USE cosine of the question with any answerable sentence in scope."""
-        best = float((self.index.vectors("topic.sent", cand) @ topic_q).max()) if len(cand) else -1.0
+    def _topic_max(self, topic_q: np.ndarray, cand_scores: np.ndarray, article: str | None) -> float:
+        """The best USE cosine of the question with any answerable sentence in scope.
+
+        ``cand_scores`` are the candidates' cosines, already computed; with HNSW and no article
+        filter the graph's nearest answerable rows are looked at too.
+        """
+        best = float(cand_scores.max()) if len(cand_scores) else -1.0
         if self.index.approximate and article is None:
             ids, sims = self.index.search("topic.sent", topic_q, 50)
             keep = self._answerable[ids]

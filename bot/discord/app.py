@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from ..config import Config, load_config
-from ..engine import Engine, clean_question
+from ..engine import Engine
 from ..retrieve import Answer
 from .feedback import FeedbackStore, VoteButton, feedback_view
 from .i18n import Translator, label
@@ -124,16 +124,15 @@ class ArticleBot(commands.Bot):
 
     async def answer(self, question: str, lang: str, article: str | None = None
                      ) -> tuple[discord.Embed, discord.ui.View | None]:
-        """The embed (and feedback buttons) for a question; user errors become a short embed text."""
+        """The embed and feedback buttons for a question; InputError when the engine refuses it."""
         assert self.engine is not None
-        text = clean_question(question, self.config.retrieval.max_question_chars)
         try:
-            answer: Answer = await self.run_engine(self.engine.ask, text, 3, article)
+            answer: Answer = await self.run_engine(self.engine.ask, question, 3, article)
         except TimeoutError:
             log.warning("engine took longer than %.0f s", self.config.discord.engine_timeout)
             return discord.Embed(description=label(lang, "timeout")), None
         sentence = None if answer.abstained or answer.passage is None else answer.passage.sentence
-        answer_id = await asyncio.to_thread(self.feedback.record_answer, text,
+        answer_id = await asyncio.to_thread(self.feedback.record_answer, answer.question,
                                             sentence.id if sentence else None,
                                             sentence.article if sentence else None, answer.abstained)
         return answer_embed(answer, lang), feedback_view(answer_id)
