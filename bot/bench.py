@@ -63,24 +63,34 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def warm_latency(engine: Engine, questions: list[str], asks: int) -> dict:
+def timed_asks(engine: Engine, questions: list[str], asks: int) -> list[float]:
+    """Milliseconds of ``asks`` warm asks, cycling ``questions``, after a warm-up."""
     for q in questions[:20]:
         engine.ask(q)
     times = []
     for i in range(asks):
-        q = questions[i % len(questions)]
         start = time.perf_counter()
-        engine.ask(q)
+        engine.ask(questions[i % len(questions)])
         times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def encoder_times(engine: Engine, questions: list[str], asks: int) -> list[float]:
+    """Milliseconds of the encoder calls an ask cannot avoid: e5 for the question, USE for it and its words."""
     dense, topic = engine.retriever.dense, engine.retriever.topic
-    floor = []
+    times = []
     for i in range(asks):
         q = questions[i % len(questions)]
         start = time.perf_counter()
         dense.encode_queries([q])
         if topic is not None:
             topic.encode_queries([q, *question_words(q)])
-        floor.append((time.perf_counter() - start) * 1000)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def warm_latency(engine: Engine, questions: list[str], asks: int) -> dict:
+    times, floor = timed_asks(engine, questions, asks), encoder_times(engine, questions, asks)
     p50, floor50 = percentile(times, 50), percentile(floor, 50)
     return {"asks": asks, "p50_ms": round(p50, 2), "p95_ms": round(percentile(times, 95), 2),
             "p99_ms": round(percentile(times, 99), 2), "encoder_p50_ms": round(floor50, 2),
@@ -183,19 +193,8 @@ def _scale_child(config: Config, n: int, questions: list[str], out: multiprocess
             t = time.perf_counter()
             retriever.lexical.scores(retriever.lexical.terms(q))
             lexical_ms.append((time.perf_counter() - t) * 1000)
-        for q in questions[:20]:
-            engine.ask(q)
-        times = []
-        for i in range(300):
-            t = time.perf_counter()
-            engine.ask(questions[i % len(questions)])
-            times.append((time.perf_counter() - t) * 1000)
-        enc_ms = []
-        for q in questions[:100]:
-            t = time.perf_counter()
-            retriever.dense.encode_queries([q])
-            retriever.topic.encode_queries([q, *question_words(q)])
-            enc_ms.append((time.perf_counter() - t) * 1000)
+        times = timed_asks(engine, questions, 300)
+        enc_ms = encoder_times(engine, questions, 100)
         index = engine.index
         recall = recall_ties = None
         if index.approximate:
