@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 #: Bump when ingest or index contents change meaning, so saved indexes are rebuilt.
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 6
 METRIC = "inner_product_on_l2_normalised (cosine)"
 BATCH = 32
 

@@ -4,8 +4,9 @@ Every sentence keeps its character offsets into the original file, and a ``kind`
 
 - ``prose``: an answer candidate;
 - ``question``: a sentence that asks (a headline such as "Will X happen?"): context, never an answer;
-- ``noise``: a line that is not prose (image slug, file name, caption, short heading without final
-  punctuation): shown nowhere, never an answer.
+- ``noise``: a line that is not prose (image slug, file name, caption or heading without final
+  punctuation: up to 25 words when it stands alone as a paragraph, 12 inside a block of prose):
+  shown nowhere, never an answer.
 
 A first line holding a question headline followed by a statement keeps the statement as prose.
 """
@@ -28,6 +29,9 @@ _SLUG = re.compile(r"^[\w.\-/]+$")
 _FILE_NAME = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|mp4|html?)$", re.I)
 _FINAL_PUNCT = re.compile(r"[.!?…:;»\"'”“)\]]$")
 _CAPTION_MAX_WORDS = 12
+#: A paragraph that is one unpunctuated line is a caption or a heading up to this length (a
+#: caption line inside a block of prose stays at ``_CAPTION_MAX_WORDS``).
+_STANDALONE_CAPTION_MAX_WORDS = 25
 
 
 @dataclass(frozen=True)
@@ -94,14 +98,15 @@ def read_sidecar(path: Path) -> dict:
     return {k: str(v) for k, v in data.items() if k in {"title", "source", "url", "date", "language"} and v}
 
 
-def is_noise(block: str) -> bool:
-    """A line that is not prose: an image slug, a file name, or a short caption/heading."""
+def is_noise(block: str, max_words: int = _CAPTION_MAX_WORDS) -> bool:
+    """A line that is not prose: an image slug, a file name, or a caption/heading of at most
+    ``max_words`` words without final punctuation."""
     text = block.strip()
     if not text:
         return True
     if is_slug(text):
         return True
-    return len(text.split()) <= _CAPTION_MAX_WORDS and not _FINAL_PUNCT.search(text)
+    return len(text.split()) <= max_words and not _FINAL_PUNCT.search(text)
 
 
 def is_slug(line: str) -> bool:
@@ -225,7 +230,8 @@ def parse_article(path: Path, first_id: int = 0) -> Article:
     paragraph = 0
     for a, b in _paragraph_spans(text):
         block = text[a:b]
-        if is_noise(block):
+        standalone = "\n" not in block.strip()
+        if is_noise(block, _STANDALONE_CAPTION_MAX_WORDS if standalone else _CAPTION_MAX_WORDS):
             a, b = a + len(block) - len(block.lstrip()), a + len(block.rstrip())  # trimmed, like sentences
             sentences.append(Sentence(first_id + len(sentences), article_id(path), paragraph, 0,
                                       a + offset, b + offset, clean(block), "noise"))

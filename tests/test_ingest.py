@@ -224,6 +224,18 @@ def test_caption_after_a_finished_sentence_is_noise(tmp_path):
     ]
 
 
+def test_a_long_caption_standing_alone_is_noise(tmp_path):
+    caption = "The council building on Mill Street, at the edge of the business park near the river"
+    tail = " ".join(["word"] * 30)  # 30 words with no final punctuation: kept as prose
+    text = f"The tram opens in 2027.\n\n{caption}\n\nTrams will run every seven minutes.\n\n{tail}\n"
+    art = parse_article(write(tmp_path / "a.en.txt", text))
+    assert [(s.kind, s.text) for s in art.sentences] == [
+        ("prose", "The tram opens in 2027."), ("noise", caption),
+        ("prose", "Trams will run every seven minutes."), ("prose", tail),
+    ]
+    assert not is_noise(caption)  # the same line inside a block of prose is not split off
+
+
 def test_split_sentences_spans_are_trimmed_and_ordered():
     block = "  First one here.   Second one here!  Third?  "
     spans = split_sentences(block, "en")
