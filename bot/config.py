@@ -41,7 +41,7 @@ class RetrievalConfig:
     lexical_weight: float = 0.01
     translate_terms: bool = True
     translate_min_sim: float = 0.55
-    abstain_threshold: float = 0.62
+    abstain_threshold: float = 0.45
     candidates: int = 100
     ann_threshold: int = 20_000
     hnsw_m: int = 64

@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         config, _, questions = spec.partition(":")
         engine = Engine(load_config(config))
         sets.append([question_signals(engine, item) for item in load_questions(questions)])
-        names.append(Path(questions).name)
+        names.append(questions)
     shipped = np.array([1.0, 0.0, 0.01, 0.0])
     report = {
         "sets": names,

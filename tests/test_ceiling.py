@@ -41,7 +41,7 @@ def test_report_on_a_small_set(built_project, capsys):
     ])
     assert ceiling.main([f"{built_project.config_path}:{questions}", "--trials", "50", "--json"]) == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert report["sets"] == ["q.yaml"]
+    assert report["sets"] == [str(questions)]
     shipped, best = report["ranking_shipped"][0], report["ranking_ceiling"]["per_set"][0]
     # The search starts from the shipped weights, so the ceiling is never below them.
     assert best["top1"] >= shipped["top1"]

@@ -36,21 +36,36 @@ def english_engine(tmp_path_factory) -> Engine:
     return _engine(tmp_path_factory.mktemp("english"), ROOT / "eval" / "english" / "articles")
 
 
+@pytest.fixture(scope="module")
+def french2_engine(tmp_path_factory) -> Engine:
+    return _engine(tmp_path_factory.mktemp("french2"), ROOT / "eval" / "french2" / "articles")
+
+
 def test_seed_article_dev_set(seed_engine):
     m = metrics(run_eval(seed_engine, load_questions(ROOT / "eval" / "xiaomi-us.fr.yaml")))
     assert m["n_on"] >= 60 and m["n_off"] >= 12
     assert m["top1"] >= 0.68, m
-    assert m["top3"] >= 0.85, m
-    assert m["false_abstain"] <= 0.06, m
-    assert m["abstain_recall"] >= 0.40, m
+    assert m["top3"] >= 0.87, m
+    assert m["false_abstain"] <= 0.04, m
+    assert m["abstain_recall"] >= 0.35, m
 
 
 def test_english_article_dev_set(english_engine):
     m = metrics(run_eval(english_engine, load_questions(ROOT / "eval" / "english" / "questions.yaml")))
     assert m["n_on"] >= 20
     assert m["top1"] >= 0.68, m
-    assert m["top3"] >= 0.85, m
-    assert m["false_abstain"] <= 0.08, m
+    assert m["top3"] >= 0.90, m
+    assert m["false_abstain"] <= 0.04, m
+    assert m["abstain_recall"] >= 0.40, m
+
+
+def test_second_french_article_dev_set(french2_engine):
+    """Written after the pipeline was designed; first run: top-1 0.50 and 28% false abstentions."""
+    m = metrics(run_eval(french2_engine, load_questions(ROOT / "eval" / "french2" / "questions.yaml")))
+    assert m["n_on"] >= 30 and m["n_off"] >= 12
+    assert m["top1"] >= 0.64, m
+    assert m["top3"] >= 0.74, m
+    assert m["false_abstain"] <= 0.06, m
     assert m["abstain_recall"] >= 0.40, m
 
 
