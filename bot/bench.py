@@ -10,6 +10,9 @@ Figures, not pass/fail. Everything runs on this machine with the configured pipe
   with no index (``cold_build_s``);
 - index build throughput with the real encoders on ``--build-sample`` sentences
   (``build_sents_per_s``) and this process's peak resident memory (``rss_mb``);
+- ``--burst``: 500 questions from 50 users through the real bot on SimCord's in-memory Discord
+  (needs the ``test`` extra): answers, cooldown notices, questions lost or answered twice, and the
+  event loop's worst and p99 lag (``burst_loop_lag_worst_ms``, ``burst_loop_lag_p99_ms``);
 - ``--corpus-size N``: a synthetic corpus of N sentences recombined from the real articles' text,
   indexed in a child process (its own peak memory) with the seeded hashing encoder at the real
   encoders' dimensions, because embedding 100,000 sentences with e5 on 2 cores takes hours
@@ -237,11 +240,15 @@ def scale(config: Config, n: int, questions: list[str]) -> dict:
 
 
 def run(config: Config, asks: int = 500, corpus_size: int | None = None, build_sample: int = 200,
-        cold: bool = True) -> dict:
+        cold: bool = True, burst: bool = False) -> dict:
     questions = dev_questions(config)
     engine = Engine(config)
     figures: dict = {"questions": len(questions), "cpus": os.cpu_count()}
     figures.update(warm_latency(engine, questions, asks))
+    if burst:
+        from .discord.burst import run_burst
+
+        figures.update(run_burst(config, engine))
     if cold:
         figures.update(cold_start(config, questions[0]))
     if build_sample:

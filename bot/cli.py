@@ -114,7 +114,7 @@ def cmd_bench(args) -> int:
     from .config import load_config
 
     figures = bench.run(load_config(args.config), asks=args.asks, corpus_size=args.corpus_size,
-                        build_sample=args.build_sample, cold=not args.no_cold)
+                        build_sample=args.build_sample, cold=not args.no_cold, burst=args.burst)
     bench.print_figures(figures, args.json)
     return 0
 
@@ -168,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus-size", type=int, help="also index a synthetic corpus of N sentences")
     p.add_argument("--build-sample", type=int, default=200, help="sentences for the build throughput (0: skip)")
     p.add_argument("--no-cold", action="store_true", help="skip the fresh-process cold-start figures")
+    p.add_argument("--burst", action="store_true",
+                   help="also 500 questions from 50 users through the bot on SimCord: event-loop lag (test extra)")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("run", parents=[common], help="run the Discord bot (token from DISCORD_TOKEN)")

@@ -16,6 +16,7 @@ import pytest
 from bot.cli import main
 
 from .conftest import write_yaml
+from .waits import GUARD_S
 
 EVAL_KEYS = {"n_on", "n_off", "top1", "top3", "mrr", "abstain_recall", "false_abstain"}
 
@@ -309,12 +310,12 @@ def test_console_script(built_project):
     script = Path(sys.executable).with_name("article-bot")
     assert script.is_file(), "the article-bot console script is not installed in this environment"
     ok = subprocess.run([script, "ask", "When will construction begin?", "--json", "--config",
-                         built_project.config_path], capture_output=True, text=True, timeout=60)
+                         built_project.config_path], capture_output=True, text=True, timeout=GUARD_S)
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["answer"]["text"] == "Construction will begin in March 2026."
     assert "Traceback" not in ok.stderr
     bad = subprocess.run([script, "ask", "   ", "--config", built_project.config_path],
-                         capture_output=True, text=True, timeout=60)
+                         capture_output=True, text=True, timeout=GUARD_S)
     assert bad.returncode == 2
     assert bad.stdout == ""
     assert bad.stderr == "article-bot: error: the question is empty: type a question about the article\n"

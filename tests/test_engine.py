@@ -11,6 +11,7 @@ from bot.errors import InputError
 from bot.index import SentenceIndex
 
 from .conftest import BAKERY_TEXT
+from .waits import GUARD_S
 
 QUESTIONS = [
     "When will construction begin?",
@@ -196,18 +197,18 @@ def test_questions_during_a_reload_are_answered_by_the_old_index(make_project, m
 
     def slow_build(cls, *args, **kwargs):
         started.set()
-        release.wait(10)  # the rebuild is still running while questions come in
+        release.wait(GUARD_S)  # the rebuild is still running while questions come in
         return real_build(cls, *args, **kwargs)
 
     monkeypatch.setattr(SentenceIndex, "build", classmethod(slow_build))
     reloader = threading.Thread(target=engine.reload)
     reloader.start()
-    assert started.wait(10)
+    assert started.wait(GUARD_S)
     during = engine.ask("When does it open?", k=10)
     assert engine.index is old_index
     assert {p.sentence.article for p in during.ranked} == {"tram.en"}
     release.set()
-    reloader.join(10)
+    reloader.join(GUARD_S)
     assert engine.index is not old_index and engine.article_ids() == ["bakery.en", "tram.en"]
 
 

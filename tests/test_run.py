@@ -9,6 +9,8 @@ import pytest
 
 from bot.cli import main
 
+from .waits import until
+
 FAKE = "MTQ1NjA3NDQ0Mzk4MDgwMDAwMA.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"  # not a real token
 
 
@@ -93,11 +95,7 @@ async def test_sigterm_and_sigint_close_the_bot(project, sig):
     loop = asyncio.get_running_loop()
     try:
         os.kill(os.getpid(), getattr(signal, sig))
-        for _ in range(100):
-            if bot.is_closed():
-                break
-            await asyncio.sleep(0.01)
-        assert bot.is_closed()
+        assert await until(bot.is_closed)
     finally:
         for s in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(s)

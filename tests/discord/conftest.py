@@ -3,6 +3,11 @@
 One engine (real models, seed article) is built per session and injected into every bot, so each
 test starts a fresh bot in well under a second. ``@pytest.mark.botconfig(...)`` sets keys of the
 ``discord:`` config section for one test.
+
+Every SimCord operation waits for the event it needs (the bot settled: its tasks and worker threads
+done). SimCord bounds that wait with a wall-clock ``settle_timeout`` of 5 s by default, which a
+rebuild on an overloaded machine exceeds; here it is a generous guard against a hung test instead
+(``tests.waits.GUARD_S``), never a budget a slow machine can miss.
 """
 
 from __future__ import annotations
@@ -17,12 +22,23 @@ from bot import create_bot
 from bot.config import load_config
 from bot.engine import Engine
 
+from ..waits import GUARD_S
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "botconfig(**discord_keys): discord config keys for the test's bot")
     config.addinivalue_line("markers", "private_corpus: the bot gets its own copy of the articles and index")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Give every SimCord environment the settle guard (a test's own ``simcord`` options still apply)."""
+    for item in items:
+        if "simcord_env" in getattr(item, "fixturenames", ()):
+            marker = item.get_closest_marker("simcord")
+            options = {"settle_timeout": GUARD_S, **(marker.kwargs if marker else {})}
+            item.add_marker(pytest.mark.simcord(**options), append=False)
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +55,10 @@ def shared_engine(corpus) -> Engine:
 
 
 def write_config(folder: Path, corpus: Path, discord_keys: dict) -> Path:
+    # The engine timeout is a wall-clock limit too: the guard here, unless a test sets its own.
     data = {"articles_dir": str(corpus / "articles"), "index_dir": str(corpus / "index"),
-            "discord": {"feedback_db": str(folder / "feedback.sqlite3"), **discord_keys}}
+            "discord": {"feedback_db": str(folder / "feedback.sqlite3"), "engine_timeout": GUARD_S,
+                        **discord_keys}}
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     return path

@@ -1,22 +1,20 @@
 """A burst of 500 questions from 50 users, mixed slash and mention, through SimCord.
 
-SimCord runs one actor operation at a time, so the burst arrives back to back rather than in
-parallel; each question still goes through the real dispatch, cooldown, worker-thread engine
-call and send. Checked: every question gets exactly one answer or one cooldown notice, the event
-loop never stalls more than 100 ms, and the bot's own state stays bounded (RSS is reported).
+Checked here, on any machine: every question gets exactly one answer or one cooldown notice (none
+lost, none answered twice), the cooldown holds, and the bot's own state stays bounded. The event
+loop's lag during the burst depends on the machine and is reported by ``article-bot bench --burst``,
+not asserted (the scenario is shared: ``bot.discord.burst``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import ctypes
 import gc
 import os
-import time
+
+from bot.discord.burst import QUESTIONS, burst
 
 USERS, PER_USER = 50, 10
-QUESTIONS = ["who is Hugo Barra?", "when will Xiaomi enter the US?", "quand Xiaomi arrive-t-il aux USA ?",
-             "what is the capital of Peru?", "¿quién es Hugo Barra?", "wer ist Hugo Barra?"]
 
 
 def rss_mb() -> float:
@@ -29,66 +27,19 @@ def rss_mb() -> float:
 
 async def test_burst_of_500_questions_from_50_users(world, capsys):
     env, guild, channel, alice = world
-    users = [guild.add_member(env.create_user(f"user{i}")) for i in range(USERS)]
-    me = env.bot.user
-    lags: list[float] = []
-    done = asyncio.Event()
-
-    async def monitor() -> None:
-        last = time.perf_counter()
-        while not done.is_set():
-            await asyncio.sleep(0)
-            now = time.perf_counter()
-            lags.append(now - last)
-            last = now
-
-    for user in users[:20]:  # warm-up: thread pools, caches, first embeds
-        await user.slash(channel, "ask", question="who is Hugo Barra?")
-    await env.advance_time(31)
     before = rss_mb()
-    watcher = asyncio.ensure_future(monitor())
-    started = time.perf_counter()
-    slash_results, mentions = [], []
-    for round_ in range(PER_USER):
-        for i, user in enumerate(users):
-            question = QUESTIONS[(i + round_) % len(QUESTIONS)]
-            if (i + round_) % 2:
-                slash_results.append(await user.slash(channel, "ask", question=question))
-            else:
-                mentions.append(await user.send(channel, f"{me.mention} {question}"))
-    elapsed = time.perf_counter() - started
-    done.set()
-    await watcher
+    result = await burst(env, guild, channel, USERS, PER_USER)
     after = rss_mb()
-
-    answered = notices = 0
-    for result in slash_results:
-        message = result.response
-        assert message is not None and not result.followups  # exactly one reply each
-        if message.embeds:
-            answered += 1
-        else:
-            assert result.ephemeral and "try again in" in message.content
-            notices += 1
-    replies: dict[int, list] = {}
-    for message in channel.history():
-        if message.author.id == me.id and message.reference is not None:
-            replies.setdefault(message.reference.message_id, []).append(message)
-    for question in mentions:
-        got = replies.get(question.id, [])
-        assert len(got) == 1, (question.content, len(got))  # none lost, none answered twice
-        if got[0].embeds:
-            answered += 1
-        else:
-            assert "try again in" in got[0].content
-            notices += 1
-    assert answered + notices == USERS * PER_USER
-    assert answered == USERS * 3  # the cooldown allows 3 questions per user per 30 s
-    worst = max(lags)
     with capsys.disabled():
-        print(f"\nburst: {USERS * PER_USER} questions in {elapsed:.1f} s, {answered} answers, {notices} "
-              f"cooldown notices, worst loop lag {worst * 1000:.1f} ms, RSS {before:.0f} -> {after:.0f} MB")
-    assert worst < 0.1, worst
+        figures = result.figures()
+        print(f"\nburst: {figures['burst_questions']} questions, {figures['burst_answers']} answers, "
+              f"{figures['burst_cooldown_notices']} cooldown notices, RSS {before:.0f} -> {after:.0f} MB "
+              f"(loop lag, machine-dependent: worst {figures['burst_loop_lag_worst_ms']} ms)")
+    assert len(result.replies) == USERS * PER_USER
+    assert result.lost == [] and result.duplicated == []  # exactly one reply each
+    assert result.unexpected == []  # every reply is an answer or a cooldown notice
+    assert result.answers + result.notices == USERS * PER_USER
+    assert result.answers == USERS * 3  # the cooldown allows 3 questions per user per 30 s
     # The bot's own state stays bounded: one cooldown bucket per user, discord.py's message cache
     # at its cap, no engine work left behind.
     bot = env.bot
