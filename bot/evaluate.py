@@ -1,4 +1,8 @@
-"""Question files (shared/EVAL_FORMAT.md) → quality figures: top-1, top-3, MRR, abstention."""
+"""Question files (shared/EVAL_FORMAT.md) → quality figures: top-1, top-3, MRR, abstention, spans, ECE.
+
+Only the ``not_covered`` tier is an abstention; an ``unsure`` answer (shown with a hedge) counts as
+an answer for top-1/top-3 and for ``false_abstain`` alike, as EVAL_FORMAT.md scores it.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ class Item:
     q: str
     gold: tuple[str, ...]
     article: str | None = None
+    answer: str | None = None    # the short answer inside the gold sentence (on-topic items)
+    trap: bool = False           # a near-topic question the article does not answer (off-topic items)
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,13 @@ class Outcome:
     answer: str | None
     confidence: float
     seconds: float = 0.0
+    tier: str = "answer"
+    span_ok: bool | None = None  # the highlighted span holds ``item.answer`` (None: the item has none)
+
+    @property
+    def right(self) -> bool:
+        """The bot answered (any tier but not_covered) and its first sentence answers."""
+        return not self.abstained and self.rank == 1
 
 
 def load_questions(path: str | Path) -> list[Item]:
@@ -59,7 +72,14 @@ def load_questions(path: str | Path) -> list[Item]:
         article = raw.get("article")
         if article is not None and not isinstance(article, str):
             raise InputError(f"{path}: item {n}: 'article' must be an article id")
-        items.append(Item(raw["q"], tuple(norm(g) for g in gold), article))
+        answer = raw.get("answer")
+        if answer is not None and (not isinstance(answer, str) or not answer.strip() or not gold):
+            raise InputError(f"{path}: item {n}: 'answer' must be a non-empty string, on an item with gold")
+        trap = raw.get("trap", False)
+        if not isinstance(trap, bool) or (trap and gold):
+            raise InputError(f"{path}: item {n}: 'trap' must be true or false, and true only with gold: []")
+        items.append(Item(raw["q"], tuple(norm(g) for g in gold), article,
+                          norm(answer) if answer is not None else None, trap))
     return items
 
 
@@ -77,17 +97,50 @@ def run_eval(engine, items: list[Item]) -> list[Outcome]:
                 if any(g in text for g in item.gold):
                     rank = i
                     break
+        span_ok = None
+        if item.answer is not None:
+            span = answer.span_text
+            span_ok = rank == 1 and span is not None and item.answer.lower() in norm(span).lower()
         out.append(Outcome(item, detect_language(item.q), answer.abstained, rank,
-                           answer.passage.sentence.text if answer.passage else None, answer.confidence, seconds))
+                           answer.passage.sentence.text if answer.passage else None, answer.confidence, seconds,
+                           str(answer.tier), span_ok))
     return out
+
+
+def expected_calibration_error(pairs: list[tuple[float, bool]], bins: int = 10) -> float | None:
+    """Mean |share right - mean confidence| over ``bins`` equal-width bins, weighted by their size."""
+    if not pairs:
+        return None
+    total = 0.0
+    for b in range(bins):
+        inside = [(c, r) for c, r in pairs if min(int(c * bins), bins - 1) == b]
+        if inside:
+            conf = sum(c for c, _ in inside) / len(inside)
+            acc = sum(1 for _, r in inside if r) / len(inside)
+            total += len(inside) * abs(acc - conf)
+    return round(total / len(pairs), 4)
+
+
+def reliability(outcomes: list[Outcome], bins: int = 10) -> list[tuple[str, int, float | None]]:
+    """Confidence bin → (how many answers, share right): the README's reliability table."""
+    shown = [o for o in outcomes if not o.abstained]
+    rows = []
+    for b in range(bins):
+        inside = [o for o in shown if min(int(o.confidence * bins), bins - 1) == b]
+        share = round(sum(o.right for o in inside) / len(inside), 2) if inside else None
+        rows.append((f"{b / bins:.1f}-{(b + 1) / bins:.1f}", len(inside), share))
+    return rows
 
 
 def metrics(outcomes: list[Outcome]) -> dict:
     on = [o for o in outcomes if o.item.gold]
     off = [o for o in outcomes if not o.item.gold]
+    traps = [o for o in off if o.item.trap]
+    unrelated = [o for o in off if not o.item.trap]
+    spans = [o for o in on if o.item.answer is not None]
 
-    def share(xs: list, pred) -> float:
-        return round(sum(1 for x in xs if pred(x)) / len(xs), 4) if xs else 0.0
+    def share(xs: list, pred, empty: float | None = 0.0) -> float | None:
+        return round(sum(1 for x in xs if pred(x)) / len(xs), 4) if xs else empty
 
     return {
         "n_on": len(on),
@@ -97,6 +150,11 @@ def metrics(outcomes: list[Outcome]) -> dict:
         "mrr": round(sum(1 / o.rank for o in on if o.rank) / len(on), 4) if on else 0.0,
         "abstain_recall": share(off, lambda o: o.abstained),
         "false_abstain": share(on, lambda o: o.abstained),
+        "trap_abstain": share(traps, lambda o: o.abstained, None),
+        "unrelated_abstain": share(unrelated, lambda o: o.abstained, None),
+        "span_hit": share(spans, lambda o: o.span_ok, None),
+        "n_span": len(spans),
+        "ece": expected_calibration_error([(o.confidence, o.right) for o in outcomes if not o.abstained]),
     }
 
 

@@ -121,6 +121,10 @@ def _flat(vectors: np.ndarray):
     return index
 
 
+#: ``article-bot calibrate``'s fit for the configured encoders (see bot/confidence.py).
+CALIBRATION_FILE = "calibration.json"
+
+
 @dataclass(frozen=True)
 class AnnSettings:
     """When and how sentence views switch from exact (flat) to approximate (HNSW) search."""
@@ -224,6 +228,10 @@ class SentenceIndex:
             manifest = dict(self.manifest, files=files)
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             (tmp / ".gitkeep").touch()  # the folder is tracked empty in the repository; keep it so
+            # A fit of `article-bot calibrate` is about the encoders, not the articles: it outlives
+            # rebuilds (and is not in ``files``, so writing it never makes the index look corrupt).
+            if (folder / CALIBRATION_FILE).is_file():
+                shutil.copy2(folder / CALIBRATION_FILE, tmp / CALIBRATION_FILE)
             old = None
             if folder.exists():
                 old = folder.parent / f".{folder.name}-old-{os.getpid()}"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import textwrap
 
-from .retrieve import Answer, Passage
+from .answer import Answer, Passage, Tier
 
 ABSTAIN_TEXT = "The question is not covered by the article."
+UNSURE_TEXT = "The article may not say this exactly — closest passage:"
+#: Below this confidence a "not covered" reply shows no closest passage (the console and Discord).
+CLOSEST_MIN = 0.25
 
 
 def bar(confidence: float, width: int = 10) -> str:
@@ -27,34 +30,50 @@ def passage_dict(p: Passage) -> dict:
 def answer_dict(a: Answer) -> dict:
     return {
         "question": a.question,
+        "tier": str(a.tier),
         "abstained": a.abstained,
         "confidence": a.confidence,
-        "answer": None if a.abstained or not a.passage else passage_dict(a.passage),
+        "coverage": a.coverage,
+        "answer": None if a.abstained or not a.passage else dict(passage_dict(a.passage), span=a.span),
         "closest": passage_dict(a.passage) if a.abstained and a.passage else None,
         "others": [passage_dict(p) for p in a.others],
         "article_title": a.article_title,
         "article_source": a.article_source,
-        "signals": a.signals,
+        "expected": a.expected,
+        "evidence": a.evidence.features() if a.evidence else None,
     }
+
+
+def emphasised(a: Answer, start: str = "\033[1m", end: str = "\033[0m") -> str:
+    """The first passage's sentence with its answer span between ``start`` and ``end``."""
+    text = a.passage.sentence.text if a.passage else ""
+    if a.span is None:
+        return text
+    i, j = a.span
+    return f"{text[:i]}{start}{text[i:j]}{end}{text[j:]}"
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
     return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent)
 
 
-def answer_text(a: Answer) -> str:
+def answer_text(a: Answer, bold: tuple[str, str] = ("*", "*")) -> str:
+    """The console's reply; the answer span between ``bold`` marks (ANSI bold on a terminal)."""
     lines: list[str] = []
-    if a.abstained:
-        lines.append(f"{ABSTAIN_TEXT} (confidence {a.confidence:.0%})")
-        if a.passage is not None and a.confidence >= 0.25:
+    if a.tier is Tier.NOT_COVERED:
+        lines.append(ABSTAIN_TEXT)
+        if a.passage is not None and (a.coverage or 0.0) >= CLOSEST_MIN:
             lines.append("Closest passage, maybe related:")
             lines.append(_wrap(f"« {a.passage.sentence.text} »"))
         return "\n".join(lines)
     p = a.passage
     assert p is not None
     s = p.sentence
-    lines.append(f"Answer  {bar(a.confidence)} {a.confidence:.0%}")
-    lines.append(_wrap(f"« {s.text} »"))
+    if a.tier is Tier.UNSURE:
+        lines.append(f"{UNSURE_TEXT}  {bar(a.confidence)} {a.confidence:.0%}")
+    else:
+        lines.append(f"Answer  {bar(a.confidence)} {a.confidence:.0%}")
+    lines.append(_wrap(f"« {emphasised(a, *bold)} »"))
     if p.before or p.after:
         context = " ".join([x.text for x in p.before] + [f"[{s.text}]"] + [x.text for x in p.after])
         lines.append("Context:")

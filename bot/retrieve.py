@@ -1,4 +1,4 @@
-"""Hybrid retrieval: contextual dense (e5) + lexical (translated BM25), then abstention.
+"""Hybrid retrieval: contextual dense (e5) + lexical (translated BM25), then a calibrated tier.
 
 For a question the retriever scores every answer candidate of the chosen article(s):
 
@@ -6,113 +6,38 @@ For a question the retriever scores every answer candidate of the chosen article
   (``dense.ctx``, see bot/index.py), plus ``sentence_weight`` times the cosine with the bare
   sentence;
 - ``lexical``: BM25 over stems with the question words and their translations into the article's
-  vocabulary (see bot/lexical.py), scaled to [0, 1) by ``_saturate`` and added with
+  vocabulary (see bot/lexical.py), damped to [0, 1) (``bot.evidence.damped``) and added with
   ``lexical_weight`` (in cosine units: it decides between close dense scores, never more).
 
 Sentences that are questions or not prose are never candidates. Ties are broken by row id, so the
 same question always gets the same answer.
 
-Abstention does not depend on the ranking: three signals of whether the article covers the
-question at all are mapped to a confidence in [0, 1] by a logistic model (``AbstainModel``):
-how close the question is to its nearest sentence in the multilingual USE space, the best
-contextual e5 cosine, and how well the least-grounded content word of the question is found in the
-article's vocabulary (exactly, or through its nearest multilingual neighbour). Below
-``abstain_threshold`` the engine says the article does not cover the question.
+Then the evidence about the first passage (``bot/evidence.py``) goes through the two calibrated
+models of ``bot/confidence.py``: below ``abstain_threshold`` of P(covered) the article does not
+cover the question; below ``answer_threshold`` of P(the passage answers) the answer is shown with
+a hedge. The span that answers (``bot/answertype.py``) is marked in the first passage.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-
 import numpy as np
 
+from .answer import Answer, Passage, Tier
+from .answertype import answer_span, expected_kind
+from .casual import expand
+from .confidence import Calibration
 from .config import RetrievalConfig
 from .encoders import Encoder
+from .evidence import damped, gather
 from .index import SentenceIndex
-from .ingest import Sentence
 from .lexical import LexicalScorer, question_words
+from .signals import ArticleWords, CandidateSignals, QuestionSignals
 
-
-@dataclass(frozen=True)
-class Passage:
-    """A quoted sentence with the sentences around it and where it stands."""
-
-    sentence: Sentence
-    before: tuple[Sentence, ...]
-    after: tuple[Sentence, ...]
-    score: float
-
-    @property
-    def position(self) -> str:
-        return f"§{self.sentence.paragraph} · sentence {self.sentence.number}"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the engine says about a question: a passage, or an abstention with the closest one."""
-
-    question: str
-    abstained: bool
-    confidence: float
-    passage: Passage | None
-    others: tuple[Passage, ...] = ()
-    article_title: str | None = None
-    article_source: str | None = None
-    signals: dict = field(default_factory=dict, compare=False)
-
-    @property
-    def ranked(self) -> list[Passage]:
-        return ([self.passage] if self.passage else []) + list(self.others)
-
-
-def _saturate(bm25: np.ndarray, damping: float = 3.0) -> np.ndarray:
-    """BM25 scores → [0, 1): relative to the best candidate, damped when even the best is weak.
-
-    Min-max would turn a single shared common word into a full-strength signal; dividing by
-    ``max + damping`` keeps weak lexical evidence weak (measured: +1 to +3 points top-1 over
-    min-max on both dev sets).
-    """
-    top = float(bm25.max()) if len(bm25) else 0.0
-    return bm25 / (top + damping) if top > 0 else np.zeros_like(bm25)
-
-
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-@dataclass(frozen=True)
-class AbstainModel:
-    """Logistic model over standardised coverage signals: P(the article answers the question).
-
-    Fitted once (L2-regularised logistic regression, L2 = 1, on standardised features) on the
-    pooled dev sets of three articles, two French and one English (140 on- and 40 off-topic
-    questions in four languages, ``eval/``), and kept fixed; refit when the encoders change. A
-    missing signal (no topic encoder) contributes nothing. Each feature is (mean, std, weight).
-
-    Fitted on two articles only, the model abstained on 28% of the on-topic questions of the third
-    (its questions paraphrase more, so they ground less): the operating point did not transfer.
-    Pooled over three and read at threshold 0.45, leave-one-article-out false abstention is at most
-    0.06 on the article left out.
-    """
-
-    bias: float
-    weights: dict  # feature → (mean, std, weight)
-
-    def predict(self, features: dict) -> float:
-        z = self.bias
-        for name, (mean, std, weight) in self.weights.items():
-            value = features.get(name)
-            if value is not None:
-                z += weight * (value - mean) / std
-        return _sigmoid(z)
-
-
-ABSTAIN_MODEL = AbstainModel(
-    bias=1.745,
-    weights={"topic_max": (0.279, 0.120, 0.10), "dense_max": (0.828, 0.033, 0.72),
-             "grounding_min": (0.621, 0.144, 1.135)},
-)
+#: How many of an article's best sentences make its article-level evidence.
+ARTICLE_BEST = 2
+#: How many translation neighbours each question word gets from the topic vocabulary: enough for
+#: one article's own words to be among them in a corpus of many.
+NEIGHBOURS = 10
 
 
 class Retriever:
@@ -124,11 +49,15 @@ class Retriever:
     read from the index, never copied whole into memory.
     """
 
-    def __init__(self, index: SentenceIndex, dense: Encoder, topic: Encoder | None, cfg: RetrievalConfig) -> None:
+    def __init__(self, index: SentenceIndex, dense: Encoder, topic: Encoder | None, cfg: RetrievalConfig,
+                 calibration: Calibration) -> None:
         self.index, self.dense, self.topic, self.cfg = index, dense, topic, cfg
+        self.calibration = calibration
         self.rows = index.rows
         langs = {a.id: a.language for a in index.articles}
         self.lexical = LexicalScorer(self.rows, langs)
+        self.article_words = ArticleWords(self.rows, langs)
+        self._vocab_id = {w: i for i, w in enumerate(index.vocab)}
         self._answerable = np.array([r.answerable for r in self.rows], dtype=bool)
         self._article_of = np.array([r.article for r in self.rows])
         # One FAISS thread: its OpenMP pool otherwise spins against the encoders' threads on small
@@ -143,40 +72,54 @@ class Retriever:
                 if view in index.views:
                     index.matrix(view)
 
+    @property
+    def abstain_threshold(self) -> float:
+        """P(covered) below which the article does not cover the question: the config's, else the fit's."""
+        return self.calibration.abstain_threshold if self.cfg.abstain_threshold is None else self.cfg.abstain_threshold
+
+    @property
+    def answer_threshold(self) -> float:
+        """P(right) below which the answer is hedged: the config's, else the fit's."""
+        return self.calibration.answer_threshold if self.cfg.answer_threshold is None else self.cfg.answer_threshold
+
     # ----- signals --------------------------------------------------------------------------
     def _translations(self, qwords: list[str], word_vecs: np.ndarray | None) -> dict[str, list[tuple[str, float]]]:
-        """Nearest article words of each question word (3 each), searched in ``topic.vocab``."""
+        """Nearest article words of each question word, searched in ``topic.vocab``."""
         if not self.has_vocab or word_vecs is None or not len(qwords):
             return {}
-        ids, sims = self.index.search("topic.vocab", word_vecs, 3)
+        ids, sims = self.index.search("topic.vocab", word_vecs, min(NEIGHBOURS, len(self.index.vocab)))
         ids, sims = np.atleast_2d(ids), np.atleast_2d(sims)
         return {w: [(self.index.vocab[j], float(sim)) for j, sim in zip(ids[i], sims[i], strict=True) if j >= 0]
                 for i, w in enumerate(qwords)}
 
-    def signals(self, question: str, cand: np.ndarray | None = None, article: str | None = None) -> dict:
-        """Per-candidate signals for ``question``; ``cand`` None: chosen here (see class docstring)."""
+    def question(self, question: str) -> QuestionSignals:
+        """Encode ``question`` once: dense and topic vectors, words, translations, BM25 of every row."""
         q = self.dense.encode_queries([question])[0]
         qwords = question_words(question)
         topic_vecs = self.topic.encode_queries([question, *qwords]) if self.has_topic else None
         nearest = self._translations(qwords, topic_vecs[1:] if topic_vecs is not None else None)
         translations = None
-        if self.cfg.translate_terms:
-            translations = {w: [(t, sim) for t, sim in pairs if sim >= self.cfg.translate_min_sim]
+        if self.cfg.translate_terms:  # the 3 nearest above the cut, as when they were measured
+            translations = {w: [(t, sim) for t, sim in pairs[:3] if sim >= self.cfg.translate_min_sim]
                             for w, pairs in nearest.items()}
         terms = self.lexical.terms(question, translations)
-        lexical = self.lexical.scores(terms)
-        if cand is None:
-            cand = self._pick(q, lexical, article)
-        out: dict = {"cand": cand, "terms": terms, "lexical": lexical[cand],
-                     "ctx": self.index.vectors("dense.ctx", cand) @ q,
-                     "sent": self.index.vectors("dense.sent", cand) @ q if self.cfg.sentence_weight else None}
-        if topic_vecs is not None:
-            out["topic"] = self.index.vectors("topic.sent", cand) @ topic_vecs[0]
-            out["topic_max"] = self._topic_max(topic_vecs[0], out["topic"], article)
-        out["grounding"] = [1.0 if self.lexical.has_word(w) else max((sim for _, sim in nearest.get(w, [])),
-                                                                      default=0.0)
-                            for w in qwords]
-        return out
+        return QuestionSignals(question, q, topic_vecs[0] if topic_vecs is not None else None, tuple(qwords),
+                               topic_vecs[1:] if topic_vecs is not None else None, nearest, tuple(terms),
+                               self.lexical.scores(terms))
+
+    def vocab_vectors(self, ws: list[str]) -> np.ndarray:
+        """Topic-encoder vectors of those of ``ws`` that are in the index's vocabulary."""
+        ids = np.array([self._vocab_id[w] for w in ws if w in self._vocab_id], dtype=np.int64)
+        return self.index.vectors("topic.vocab", ids) if len(ids) and self.has_vocab else np.zeros((0, 1))
+
+    def candidate_signals(self, q: QuestionSignals, cand: np.ndarray) -> CandidateSignals:
+        return CandidateSignals(
+            rows=cand,
+            dense=self.index.vectors("dense.ctx", cand) @ q.dense,
+            sentence=self.index.vectors("dense.sent", cand) @ q.dense if self.cfg.sentence_weight else None,
+            lexical=q.lexical[cand],
+            topic=self.index.vectors("topic.sent", cand) @ q.topic if q.topic is not None else None,
+        )
 
     def _pick(self, q: np.ndarray, lexical: np.ndarray, article: str | None) -> np.ndarray:
         scope = self.candidates(article)
@@ -189,20 +132,6 @@ class Retriever:
         pool = pool[self._answerable[pool]]
         return pool if len(pool) else scope
 
-    def _topic_max(self, topic_q: np.ndarray, cand_scores: np.ndarray, article: str | None) -> float:
-        """The best USE cosine of the question with any answerable sentence in scope.
-
-        ``cand_scores`` are the candidates' cosines, already computed; with HNSW and no article
-        filter the graph's nearest answerable rows are looked at too.
-        """
-        best = float(cand_scores.max()) if len(cand_scores) else -1.0
-        if self.index.approximate and article is None:
-            ids, sims = self.index.search("topic.sent", topic_q, 50)
-            keep = self._answerable[ids]
-            if keep.any():
-                best = max(best, float(sims[keep].max()))
-        return best
-
     # ----- answering ------------------------------------------------------------------------
     def candidates(self, article: str | None) -> np.ndarray:
         """Every answerable row, or those of ``article``."""
@@ -212,40 +141,56 @@ class Retriever:
         return np.flatnonzero(mask)
 
     def score(self, question: str, cand: np.ndarray | None = None, article: str | None = None
-              ) -> tuple[np.ndarray, dict]:
-        """Fused relevance of each candidate row (``sig["cand"]``) for ``question``, and the signals."""
-        sig = self.signals(question, cand, article)
-        fused = sig["ctx"].copy()
-        if sig["sent"] is not None:
-            fused += self.cfg.sentence_weight * sig["sent"]
-        fused += self.cfg.lexical_weight * _saturate(sig["lexical"])
-        return fused, sig
+              ) -> tuple[np.ndarray, QuestionSignals, CandidateSignals]:
+        """Fused relevance of each candidate (``cand`` None: chosen here) and the signals behind it."""
+        q = self.question(question)
+        c = self.candidate_signals(q, self._pick(q.dense, q.lexical, article) if cand is None else cand)
+        fused = c.dense.copy()
+        if c.sentence is not None:
+            fused += self.cfg.sentence_weight * c.sentence
+        fused += self.cfg.lexical_weight * damped(c.lexical)
+        if self.cfg.article_weight and c.topic is not None:
+            fused += self.cfg.article_weight * self._article_prior(c)
+        return fused, q, c
+
+    def _article_prior(self, c: CandidateSignals) -> np.ndarray:
+        """Per candidate, how well its whole article matches: the mean of the article's two best topic
+        cosines. In a corpus of several articles it sends an ambiguous question ("how many stops?") to
+        the article that is about it (top-1 .58 → .61 on the 7 dev articles as one corpus,
+        ``eval/article_prior.py``); within one article it adds the same to every candidate."""
+        arts = self._article_of[c.rows]
+        prior = np.zeros(len(c.rows), dtype=np.float32)
+        for art in np.unique(arts):
+            mine = arts == art
+            prior[mine] = np.sort(c.topic[mine])[::-1][:ARTICLE_BEST].mean()
+        return prior
 
     def ask(self, question: str, k: int = 3, article: str | None = None) -> Answer:
-        """Rank the candidates for ``question``; abstain when confidence is below the threshold."""
-        fused, sig = self.score(question, article=article)
-        cand = sig["cand"]
-        order = np.lexsort((cand, -fused))  # best first, ties by row id: deterministic
-        ranked = [(int(cand[i]), float(fused[i])) for i in order[: max(k, 1)]]
-        confidence, details = self.confidence(sig)
-        passages = tuple(self.passage(rid, score) for rid, score in ranked)
-        art = next((a for a in self.index.articles if a.id == self.rows[ranked[0][0]].article), None)
+        """Rank the candidates for ``question``, weigh the evidence about the first, pick the tier."""
+        text = expand(question) if self.cfg.expand_chat else question  # "wen" → "when"; shown as typed
+        fused, q, c = self.score(text, article=article)
+        order = np.lexsort((c.rows, -fused))  # best first, ties by row id: deterministic
+        expected = expected_kind(text)
+        evidence = gather(q, c, fused, order, self.rows, self.article_words, expected, self.vocab_vectors)
+        features = evidence.features()
+        coverage = self.calibration.coverage.predict(features)
+        confidence = self.calibration.correct.predict(features)
+        if coverage < self.abstain_threshold:
+            tier = Tier.NOT_COVERED
+        else:
+            tier = Tier.ANSWER if confidence >= self.answer_threshold else Tier.UNSURE
+        passages = tuple(self.passage(int(c.rows[i]), float(fused[i])) for i in order[: max(k, 1)])
+        first = passages[0].sentence
+        # The question's words and their translations into the article's words locate the answer's clause.
+        hints = [t for w in q.words for t, sim in q.nearest.get(w, [])[:3] if sim >= self.cfg.translate_min_sim]
+        span = answer_span(first.text, expected, text, tuple(hints))
+        art = next((a for a in self.index.articles if a.id == first.article), None)
         return Answer(
-            question=question, abstained=confidence < self.cfg.abstain_threshold,
-            confidence=round(confidence, 3), passage=passages[0], others=passages[1:],
-            article_title=art.title if art else None, article_source=art.source if art else None,
-            signals=details,
+            question=question, tier=tier, confidence=round(confidence, 3), passage=passages[0],
+            others=passages[1:], article_title=art.title if art else None,
+            article_source=art.source if art else None, coverage=round(coverage, 3),
+            span=(span.start, span.end) if span else None, expected=str(expected), evidence=evidence,
         )
-
-    def confidence(self, sig: dict) -> tuple[float, dict]:
-        """Whether the article covers the question, in [0, 1], with the signals behind it."""
-        features = {
-            "topic_max": sig.get("topic_max"),
-            "dense_max": float(sig["ctx"].max()),
-            "grounding_min": min(sig["grounding"], default=1.0),
-        }
-        return ABSTAIN_MODEL.predict(features), {k: None if v is None else round(v, 4)
-                                                 for k, v in features.items()}
 
     def passage(self, rid: int, score: float, context: int = 1) -> Passage:
         row = self.rows[rid]

@@ -32,7 +32,7 @@ import numpy as np
 from bot.config import load_config
 from bot.engine import Engine
 from bot.evaluate import load_questions, norm
-from bot.retrieve import _saturate
+from bot.evidence import damped
 
 RANK_SIGNALS = ("ctx", "sent", "lexical", "topic")
 COVER_SIGNALS = ("topic_max", "dense_max", "grounding_min", "grounding_mean", "margin", "lexical_max")
@@ -41,27 +41,27 @@ COVER_SIGNALS = ("topic_max", "dense_max", "grounding_min", "grounding_mean", "m
 def question_signals(engine: Engine, item) -> dict:
     """Per-candidate ranking signals, the gold mask, and the question-level coverage signals."""
     r = engine.retriever
-    _, sig = r.score(item.q, article=item.article)
-    cand = sig["cand"]
-    q = r.dense.encode_queries([item.q])[0]
+    _, q, c = r.score(item.q, article=item.article)
+    cand = c.rows
     per = {
-        "ctx": sig["ctx"],
-        "sent": r.index.vectors("dense.sent", cand) @ q,
-        "lexical": _saturate(sig["lexical"]),
-        "topic": sig["topic"] if "topic" in sig else np.zeros(len(cand)),
+        "ctx": c.dense,
+        "sent": r.index.vectors("dense.sent", cand) @ q.dense,
+        "lexical": damped(c.lexical),
+        "topic": c.topic if c.topic is not None else np.zeros(len(cand)),
     }
-    ctx = np.sort(sig["ctx"])[::-1]
-    grounding = np.array(sig["grounding"] or [1.0])
+    ctx = np.sort(c.dense)[::-1]
+    grounding = np.array([1.0 if r.lexical.has_word(w) else max((sim for _, sim in q.nearest.get(w, [])[:3]),
+                                                               default=0.0) for w in q.words] or [1.0])
     cover = {
-        "topic_max": sig.get("topic_max") or 0.0,
+        "topic_max": float(c.topic.max()) if c.topic is not None and len(cand) else 0.0,
         "dense_max": float(ctx[0]),
         "grounding_min": float(grounding.min()),
         "grounding_mean": float(grounding.mean()),
         "margin": float(ctx[0] - ctx[1]) if len(ctx) > 1 else 0.0,
-        "lexical_max": float(sig["lexical"].max()) if len(cand) else 0.0,
+        "lexical_max": float(c.lexical.max()) if len(cand) else 0.0,
     }
     rows = r.rows
-    gold = np.array([any(g in norm(rows[c].text) for g in item.gold) for c in cand], dtype=bool)
+    gold = np.array([any(g in norm(rows[i].text) for g in item.gold) for i in cand], dtype=bool)
     return {"matrix": np.stack([per[s] for s in RANK_SIGNALS], axis=1), "cand": cand, "gold": gold,
             "cover": [cover[s] for s in COVER_SIGNALS], "on": bool(item.gold)}
 

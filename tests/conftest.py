@@ -90,7 +90,7 @@ class Project:
 
 def create_project(root: Path, tram: bool = True, xiaomi: bool = False, bakery: bool = False,
                    **retrieval) -> Project:
-    """A project in ``root`` with the chosen articles; ``abstain_threshold`` defaults to 0.0."""
+    """A project in ``root`` with the chosen articles; both thresholds default to 0.0 (always answer)."""
     project = Project(root)
     project.articles.mkdir(parents=True)
     if tram:
@@ -101,6 +101,7 @@ def create_project(root: Path, tram: bool = True, xiaomi: bool = False, bakery: 
     if bakery:
         project.add_article("bakery.en.txt", BAKERY_TEXT)
     retrieval.setdefault("abstain_threshold", 0.0)
+    retrieval.setdefault("answer_threshold", 0.0)
     project.write_config(**retrieval)
     return project
 
@@ -109,7 +110,7 @@ def create_project(root: Path, tram: bool = True, xiaomi: bool = False, bakery: 
 def make_project(tmp_path):
     """Factory: ``make_project(tram=True, xiaomi=False, bakery=False, **retrieval)`` → Project.
 
-    ``abstain_threshold`` defaults to 0.0 so the hashing encoder always answers; pass 1.01 to make
+    ``abstain_threshold`` defaults to 0.0 so the hashing encoder always answers; pass 1.0 to make
     the engine abstain on every question.
     """
     counter = iter(range(1000))

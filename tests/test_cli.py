@@ -18,7 +18,8 @@ from bot.cli import main
 from .conftest import write_yaml
 from .waits import GUARD_S
 
-EVAL_KEYS = {"n_on", "n_off", "top1", "top3", "mrr", "abstain_recall", "false_abstain"}
+EVAL_KEYS = {"n_on", "n_off", "top1", "top3", "mrr", "abstain_recall", "false_abstain", "trap_abstain",
+             "unrelated_abstain", "span_hit", "n_span", "ece"}
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -80,7 +81,7 @@ def test_ask_text(capsys, built_project):
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("Answer ")
-    assert lines[1] == "  « Construction will begin in March 2026. »"
+    assert lines[1] == "  « Construction will begin *in March 2026*. »"  # the short answer emphasised
     assert "Context:" in lines
     assert "[Construction will begin in March 2026.] The total cost is estimated at $612 million." in out
     assert "  tram.en · §3 · sentence 1 · Will Halverton finally get its tram? — test corpus" in lines
@@ -95,8 +96,8 @@ def test_ask_json(capsys, built_project):
     assert len(out.strip().splitlines()) == 1
     data = json.loads(out)
     assert data["question"] == "When will construction begin?"
-    assert data["abstained"] is False and data["closest"] is None
-    assert 0.0 <= data["confidence"] <= 1.0
+    assert data["abstained"] is False and data["closest"] is None and data["tier"] == "answer"
+    assert 0.0 <= data["confidence"] <= 1.0 and 0.0 <= data["coverage"] <= 1.0
     answer = data["answer"]
     assert answer["text"] == "Construction will begin in March 2026."
     assert (answer["article"], answer["paragraph"], answer["sentence"]) == ("tram.en", 3, 1)
@@ -107,7 +108,9 @@ def test_ask_json(capsys, built_project):
     assert len(data["others"]) == 3
     assert data["article_title"] == "Will Halverton finally get its tram?"
     assert data["article_source"] == "test corpus"
-    assert isinstance(data["signals"], dict)
+    assert data["expected"] == "date"
+    assert answer["text"][answer["span"][0]:answer["span"][1]] == "in March 2026"
+    assert set(data["evidence"]) >= {"topic_max", "dense_top", "margin", "type_missing", "unknown_names"}
 
 
 def test_ask_article_option(capsys, built_project):
@@ -119,7 +122,7 @@ def test_ask_article_option(capsys, built_project):
 
 
 def test_ask_abstains(capsys, make_project):
-    project = make_project(abstain_threshold=1.01)
+    project = make_project(abstain_threshold=1.0)
     code, out, _ = run(capsys, "ask", "What is the weather on Mars?", "--config", project.config_path)
     assert code == 0
     assert "not covered by the article" in out.splitlines()[0]
@@ -127,8 +130,21 @@ def test_ask_abstains(capsys, make_project):
     code, out, _ = run(capsys, "ask", "What is the weather on Mars?", "--json",
                        "--config", project.config_path)
     data = json.loads(out)
-    assert data["abstained"] is True and data["answer"] is None
+    assert data["abstained"] is True and data["answer"] is None and data["tier"] == "not_covered"
     assert data["closest"]["text"]
+
+
+def test_ask_unsure_is_an_answer_with_a_hedge(capsys, make_project):
+    project = make_project(answer_threshold=1.0)  # covered, but never sure enough to answer plainly
+    code, out, _ = run(capsys, "ask", "When will construction begin?", "--config", project.config_path)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("The article may not say this exactly — closest passage:")
+    assert lines[1] == "  « Construction will begin *in March 2026*. »"  # the span between asterisks in a pipe
+    code, out, _ = run(capsys, "ask", "When will construction begin?", "--json", "--config", project.config_path)
+    data = json.loads(out)
+    assert data["tier"] == "unsure" and data["abstained"] is False
+    assert data["answer"]["text"] == "Construction will begin in March 2026."
 
 
 def test_ask_strips_control_characters(capsys, built_project):
@@ -206,7 +222,8 @@ def test_eval_json(capsys, built_project, questions):
     code, out, _ = run(capsys, "eval", questions, "--json", "--config", built_project.config_path)
     assert code == 0
     lines = out.strip().splitlines()
-    assert lines[0].split() == ["lang", "n_on", "n_off", "top1", "top3", "mrr", "abst", "f_abst"]
+    assert lines[0].split() == ["lang", "n_on", "n_off", "top1", "top3", "mrr", "abst", "f_abst", "trap", "unrel",
+                                "span", "ece"]
     assert any(line.startswith("all ") for line in lines)
     assert any(line.startswith("fr ") for line in lines)
     assert "4 questions in" in out
@@ -219,14 +236,16 @@ def test_eval_json(capsys, built_project, questions):
 
 
 def test_eval_abstaining(capsys, make_project, questions):
-    project = make_project(abstain_threshold=1.01, bakery=True)
+    project = make_project(abstain_threshold=1.0, bakery=True)
     code, out, _ = run(capsys, "eval", questions, "--json", "--verbose", "--config", project.config_path)
     assert code == 0
     figures = json.loads(out.strip().splitlines()[-1])
     assert figures == {"n_on": 3, "n_off": 1, "top1": 0.0, "top3": 0.0, "mrr": 0.0,
-                       "abstain_recall": 1.0, "false_abstain": 1.0}
+                       "abstain_recall": 1.0, "false_abstain": 1.0, "trap_abstain": None,
+                       "unrelated_abstain": 1.0, "span_hit": None, "n_span": 0,
+                       "ece": None}  # nothing answered: no confidence to calibrate
     assert "OK [en] What is the weather on Mars?" in out  # verbose: one line per question
-    assert "abstained" in out
+    assert "not_covered" in out
 
 
 # ----- bad input ---------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ def test_k_out_of_range(engine, k):
 
 
 def test_abstention_still_gives_the_closest_passage(make_project):
-    engine = Engine(make_project(abstain_threshold=1.01).config())
+    engine = Engine(make_project(abstain_threshold=1.0).config())
     answer = engine.ask("What is the total cost?")
     assert answer.abstained
     assert answer.passage is not None and answer.passage.sentence.kind == "prose"

@@ -6,7 +6,17 @@ import pytest
 
 from bot.engine import Engine
 from bot.errors import InputError
-from bot.evaluate import Item, Outcome, by_language, load_questions, metrics, norm, run_eval
+from bot.evaluate import (
+    Item,
+    Outcome,
+    by_language,
+    expected_calibration_error,
+    load_questions,
+    metrics,
+    norm,
+    reliability,
+    run_eval,
+)
 
 from .conftest import write_yaml
 
@@ -114,7 +124,7 @@ def test_run_eval_matches_gold_modulo_spaces_and_apostrophes(make_project):
 
 
 def test_run_eval_counts_abstentions(make_project):
-    engine = Engine(make_project(abstain_threshold=1.01).config())
+    engine = Engine(make_project(abstain_threshold=1.0).config())
     outcomes = run_eval(engine, [Item("when does construction begin?", ("will begin in March 2026",)),
                                  Item("what is the weather on mars?", ())])
     assert [(o.abstained, o.rank) for o in outcomes] == [(True, None), (True, None)]
@@ -157,13 +167,65 @@ def test_metrics_on_hand_made_outcomes():
         "mrr": round((1 + 1 / 2 + 1 / 4) / 5, 4),
         "abstain_recall": round(2 / 3, 4),
         "false_abstain": 0.2,
+        "trap_abstain": None,            # no item is marked trap: true
+        "unrelated_abstain": round(2 / 3, 4),
+        "span_hit": None,                # no item has answer:
+        "n_span": 0,
+        # 5 answers shown at confidence 0.5, one right (rank 1): |0.2 - 0.5|
+        "ece": 0.3,
     }
     assert m["mrr"] == 0.35
 
 
-def test_metrics_of_nothing_are_zero():
+def test_metrics_of_nothing_are_zero_or_null():
     assert metrics([]) == {"n_on": 0, "n_off": 0, "top1": 0.0, "top3": 0.0, "mrr": 0.0,
-                           "abstain_recall": 0.0, "false_abstain": 0.0}
+                           "abstain_recall": 0.0, "false_abstain": 0.0, "trap_abstain": None,
+                           "unrelated_abstain": None, "span_hit": None, "n_span": 0, "ece": None}
+
+
+def test_trap_and_unrelated_abstention_span_hit():
+    def off(trap: bool, abstained: bool) -> Outcome:
+        return Outcome(Item("q", (), trap=trap), "en", abstained, None, None, 0.2, tier="not_covered" if abstained
+                       else "answer")
+
+    def on(rank, span_ok) -> Outcome:
+        return Outcome(Item("q", ("gold",), answer="2017"), "en", False, rank, "a", 0.9, span_ok=span_ok)
+
+    m = metrics([off(True, True), off(True, False), off(True, True), off(False, True),
+                 on(1, True), on(1, False), on(2, False), Outcome(Item("q", ("gold",)), "en", False, 1, "a", 0.9)])
+    assert m["trap_abstain"] == round(2 / 3, 4) and m["unrelated_abstain"] == 1.0
+    assert m["abstain_recall"] == 0.75
+    assert m["n_span"] == 3 and m["span_hit"] == round(1 / 3, 4)
+
+
+def test_expected_calibration_error_and_reliability():
+    # Ten answers at 0.95, nine right: calibrated in that bin. Ten at 0.55, all wrong: 0.55 off.
+    pairs = [(0.95, i < 9) for i in range(10)] + [(0.55, False) for _ in range(10)]
+    assert expected_calibration_error(pairs) == round((10 * 0.05 + 10 * 0.55) / 20, 4)
+    assert expected_calibration_error([]) is None
+    outcomes = [Outcome(Item("q", ("g",)), "en", False, 1 if right else None, "a", c) for c, right in pairs]
+    table = dict((b, (n, share)) for b, n, share in reliability(outcomes))
+    assert table["0.9-1.0"] == (10, 0.9) and table["0.5-0.6"] == (10, 0.0) and table["0.0-0.1"] == (0, None)
+
+
+def test_load_questions_reads_answer_and_trap(tmp_path):
+    path = write_yaml(tmp_path / "q.yaml", [
+        {"q": "when?", "gold": ["in 2017"], "answer": "2017"},
+        {"q": "how old is the ceo", "gold": [], "trap": True},
+    ])
+    assert load_questions(path) == [Item("when?", ("in 2017",), answer="2017"),
+                                    Item("how old is the ceo", (), trap=True)]
+
+
+@pytest.mark.parametrize("raw, problem", [
+    ({"q": "a", "gold": [], "answer": "x"}, "'answer' must be a non-empty string, on an item with gold"),
+    ({"q": "a", "gold": ["b"], "answer": ""}, "'answer' must be a non-empty string"),
+    ({"q": "a", "gold": ["b"], "trap": True}, "'trap' must be true or false, and true only with gold: []"),
+    ({"q": "a", "gold": [], "trap": "yes"}, "'trap' must be true or false"),
+])
+def test_answer_and_trap_errors(tmp_path, raw, problem):
+    with pytest.raises(InputError, match=problem.replace("[", r"\[").replace("]", r"\]")):
+        load_questions(write_yaml(tmp_path / "q.yaml", [raw]))
 
 
 def test_metrics_only_off_topic():

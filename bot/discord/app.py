@@ -18,9 +18,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from ..answer import Answer
 from ..config import Config, load_config
 from ..engine import Engine
-from ..retrieve import Answer
 from .feedback import FeedbackStore, VoteButton, feedback_view
 from .i18n import Translator, label
 from .render import answer_embed

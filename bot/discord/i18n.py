@@ -10,6 +10,7 @@ LABELS: dict[str, dict[str, str]] = {
         "answer": "Answer", "context": "Context", "confidence": "Confidence", "position": "Position",
         "others": "Other passages", "not_covered": "Not covered by the article",
         "not_covered_text": "The article does not cover this.", "maybe": "Maybe related",
+        "unsure": "The article may not say this exactly — closest passage:",
         "sentence": "sentence", "summary": "Summary", "key_points": "Key points", "focus": "focus",
         "cooldown": "Slow down a little: try again in {s} s.", "error": "Something went wrong on my side; "
         "the team has the details. Try again in a moment.", "timeout": "The article search is taking too long "
@@ -26,6 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
         "answer": "Réponse", "context": "Contexte", "confidence": "Confiance", "position": "Position",
         "others": "Autres passages", "not_covered": "Pas abordé dans l'article",
         "not_covered_text": "L'article n'en parle pas.", "maybe": "Peut-être lié",
+        "unsure": "L'article ne le dit peut-être pas exactement — passage le plus proche :",
         "sentence": "phrase", "summary": "Résumé", "key_points": "Points clés", "focus": "thème",
         "cooldown": "Doucement : réessayez dans {s} s.", "error": "Un problème est survenu de mon côté ; "
         "l'équipe a les détails. Réessayez dans un instant.", "timeout": "La recherche dans l'article prend "

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import discord
 
+from ..answer import Answer, Passage, Tier
 from ..engine import Summary
-from ..render_text import bar
-from ..retrieve import Answer, Passage
+from ..render_text import CLOSEST_MIN, bar
 from .i18n import label
 
 TITLE, DESCRIPTION, FIELD, FOOTER, TOTAL = 256, 4096, 1024, 2048, 6000
-COLOUR_ANSWER, COLOUR_ABSTAIN, COLOUR_SUMMARY = 0x2B8A3E, 0x868E96, 0x1C7ED6
+COLOUR_ANSWER, COLOUR_UNSURE, COLOUR_ABSTAIN, COLOUR_SUMMARY = 0x2B8A3E, 0xE67700, 0x868E96, 0x1C7ED6
 
 
 def clip(text: str, limit: int) -> str:
@@ -51,23 +51,34 @@ def fit(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
+def quoted(answer: Answer) -> str:
+    """The first passage's sentence, escaped: its answer span in bold, or all of it when it has none."""
+    text = answer.passage.sentence.text if answer.passage else ""
+    if answer.span is None:
+        return f"**« {safe(text)} »**"
+    i, j = answer.span
+    return f"« {safe(text[:i])}**{safe(text[i:j])}**{safe(text[j:])} »"
+
+
 def answer_embed(answer: Answer, lang: str) -> discord.Embed:
-    """The answer quoted in bold, its context, confidence bar, position, up to two other passages."""
+    """The answer quoted (its short answer in bold), context, confidence bar, position, two other
+    passages; an unsure answer under a hedge; or "not covered" with the closest passage."""
     question = clip(safe(answer.question), TITLE - 2)
-    if answer.abstained or answer.passage is None:
+    if answer.tier is Tier.NOT_COVERED or answer.passage is None:
         embed = discord.Embed(title=clip(f"❔ {label(lang, 'not_covered')}", TITLE),
                               description=clip(f"> {question}\n\n{label(lang, 'not_covered_text')}", DESCRIPTION),
                               colour=COLOUR_ABSTAIN)
-        if answer.passage is not None and answer.confidence >= 0.3:
+        if answer.passage is not None and (answer.coverage or 0.0) >= CLOSEST_MIN:
             embed.add_field(name=label(lang, "maybe"),
                             value=clip(f"« {safe(answer.passage.sentence.text)} » ({position(answer.passage, lang)})",
                                        FIELD), inline=False)
         _footer(embed, answer.article_title, answer.article_source)
         return fit(embed)
     p = answer.passage
-    embed = discord.Embed(title=clip(f"💬 {question}", TITLE),
-                          description=clip(f"**« {safe(p.sentence.text)} »**", DESCRIPTION),
-                          colour=COLOUR_ANSWER)
+    unsure = answer.tier is Tier.UNSURE
+    body = f"{label(lang, 'unsure')}\n{quoted(answer)}" if unsure else quoted(answer)
+    embed = discord.Embed(title=clip(f"{'🤔' if unsure else '💬'} {question}", TITLE),
+                          description=clip(body, DESCRIPTION), colour=COLOUR_UNSURE if unsure else COLOUR_ANSWER)
     context = " ".join([safe(s.text) for s in p.before] + ["[…]"] + [safe(s.text) for s in p.after]) \
         if p.before or p.after else ""
     if context:

@@ -17,7 +17,8 @@ async def test_ask_in_english_quotes_the_answer_sentence_with_context_confidence
     result = await alice.slash(channel, "ask", question="when will Xiaomi enter the US?")
     assert callbacks(env)[0] == {"type": 5}  # deferred first, answered after the engine ran
     embed = result.response.embeds[0]
-    assert embed.description.startswith("**«") and embed.description.endswith("»**")
+    assert embed.description.startswith("« ") and embed.description.endswith(" »")
+    assert "**en 2017**" in embed.description  # the short answer in bold inside the quoted sentence
     assert any(g in embed.description for g in GOLD_WHEN)
     fields = {f.name: f.value for f in embed.fields}
     assert "%" in fields["Confidence"] and "█" in fields["Confidence"]
@@ -26,6 +27,32 @@ async def test_ask_in_english_quotes_the_answer_sentence_with_context_confidence
     assert "Xiaomi va-t-il" in embed.footer.text and "seed article" in embed.footer.text
     assert any(name.startswith("Other passages") for name in fields)
     assert not result.ephemeral
+
+
+@pytest.mark.private_corpus
+async def test_each_tier_is_shown_in_the_embed(simcord_env, private_corpus, bot_config):
+    """The three tiers through the real bot: an answer, an unsure answer (hedged), not covered."""
+    from bot import create_bot
+    from bot.config import load_config
+    from bot.engine import Engine
+
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("general")
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    config = private_corpus / "config.yaml"
+    for thresholds, title, first_line in [
+        ("{abstain_threshold: 0.0, answer_threshold: 0.0}", "💬 ", "« "),
+        ("{abstain_threshold: 0.0, answer_threshold: 1.0}", "🤔 ",
+         "The article may not say this exactly — closest passage:"),
+        ("{abstain_threshold: 1.0}", "❔ Not covered by the article", "> when will Xiaomi enter the US?"),
+    ]:
+        config.write_text(f"articles_dir: articles\nindex_dir: index\nretrieval: {thresholds}\n", encoding="utf-8")
+        await simcord_env.restart_bot(create_bot(bot_config, engine=Engine(load_config(config))))
+        result = await alice.slash(channel, "ask", question="when will Xiaomi enter the US?")
+        embed = result.response.embeds[0]
+        assert embed.title.startswith(title) and embed.description.startswith(first_line), embed.description
+        if "Not covered" not in title:
+            assert "**en 2017**" in embed.description
 
 
 async def test_ask_in_french(world):

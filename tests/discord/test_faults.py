@@ -107,7 +107,7 @@ async def test_locked_feedback_database_still_answers(simcord_env, tmp_path, cap
     finally:
         lock.rollback()
         lock.close()
-    assert embed.description.startswith("**«")
+    assert embed.description.startswith("« ") and "**en 2017**" in embed.description
     assert any("locked" in r.getMessage() for r in caplog.records)
 
 

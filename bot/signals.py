@@ -1,0 +1,150 @@
+"""Signals: what the encoders and the lexical index say about a question and its candidate sentences.
+
+Computed once per question (:class:`QuestionSignals`) and once per candidate set
+(:class:`CandidateSignals`); :mod:`bot.evidence` turns them into the evidence about one answer, and
+:mod:`bot.retrieve` fuses them into a ranking. :class:`ArticleWords` knows, per article, which
+words and which names it contains: grounding a question is judged against one article, never the
+whole corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from .ingest import Sentence
+from .lexical import QueryTerm
+from .text import fold, normalize_chars, stem, words
+
+#: A question word and an article word this alike (difflib ratio) are the same word misspelt.
+FUZZY_RATIO = 0.8
+#: A question word whose nearest article word is a name of the article, this close, is "a name of
+#: the same kind that the article does not contain" ("samsung" next to "Xiaomi").
+NAME_NEIGHBOUR_SIM = 0.5
+_NAME = re.compile(r"(?<![\w'’-])([A-ZÀ-Þ][\w'’-]*|[A-Z]{2,6})")
+
+
+@dataclass(frozen=True)
+class QuestionSignals:
+    """The question as the encoders and the lexical index see it."""
+
+    text: str
+    dense: np.ndarray                                  # question vector of the dense encoder
+    topic: np.ndarray | None                           # question vector of the topic encoder
+    words: tuple[str, ...]                             # content words
+    word_vecs: np.ndarray | None                       # their topic-encoder vectors, aligned with words
+    nearest: dict[str, list[tuple[str, float]]]        # each word's nearest article words
+    terms: tuple[QueryTerm, ...]                       # weighted lexical query terms
+    lexical: np.ndarray                                # BM25 of every row
+
+
+@dataclass(frozen=True)
+class CandidateSignals:
+    """Per-candidate scores, aligned with ``rows`` (row ids)."""
+
+    rows: np.ndarray
+    dense: np.ndarray              # contextual dense cosine (sentence under its article's title)
+    sentence: np.ndarray | None    # bare-sentence dense cosine, when weighted
+    lexical: np.ndarray            # BM25
+    topic: np.ndarray | None       # topic-encoder cosine
+
+
+def capitalised_words(text: str) -> set[str]:
+    """Folded words written with a capital, except a sentence's first word: the names in ``text``."""
+    text = normalize_chars(text)
+    out = set()
+    for m in _NAME.finditer(text):
+        if m.start() == 0 or text[: m.start()].rstrip().endswith((".", "!", "?", "«", '"', ":")):
+            continue
+        out.add(fold(m.group(1).split("'")[-1]))
+    return out
+
+
+class ArticleWords:
+    """Each article's folded words, their stems, and its names (capitalised mid-sentence)."""
+
+    def __init__(self, rows: list[Sentence], languages: dict[str, str]) -> None:
+        self.languages = languages
+        self.words: dict[str, set[str]] = {}
+        self.stems: dict[str, set[str]] = {}
+        self.names: dict[str, set[str]] = {}
+        for row in rows:
+            if row.kind == "noise":
+                continue
+            lang = languages.get(row.article, "en")
+            ws = {fold(w) for w in words(row.text)}
+            self.words.setdefault(row.article, set()).update(ws)
+            self.stems.setdefault(row.article, set()).update(stem(w, lang) for w in ws)
+            self.names.setdefault(row.article, set()).update(capitalised_words(row.text))
+        self._by_initial: dict[str, dict[str, list[str]]] = {
+            a: _by_initial(ws) for a, ws in self.words.items()}
+
+    def exact(self, article: str, word: str) -> bool:
+        """``word`` (or a word sharing its stem) is in ``article``."""
+        w = fold(word)
+        if w in self.words.get(article, ()):
+            return True
+        stems = self.stems.get(article, set())
+        return any(stem(w, lang) in stems for lang in set(self.languages.values()) or {"en"})
+
+    def fuzzy(self, article: str, word: str) -> float:
+        """Best difflib ratio of ``word`` with an article word of the same initial (misspellings)."""
+        w = fold(word)
+        if len(w) < 4:
+            return 0.0
+        pool = self._by_initial.get(article, {}).get(w[0], [])
+        return max((SequenceMatcher(None, w, x).ratio() for x in pool if abs(len(x) - len(w)) <= 2), default=0.0)
+
+    def grounding(self, article: str, word: str, nearest: list[tuple[str, float]]) -> float:
+        """How well ``word`` is found in ``article``: 1 exactly, its fuzzy ratio, or its nearest
+        translation's cosine — names excepted: "samsung" is not grounded by "Xiaomi"."""
+        if self.exact(article, word):
+            return 1.0
+        fuzzy = self.fuzzy(article, word)
+        if fuzzy >= FUZZY_RATIO:
+            return fuzzy
+        mine, names = self.words.get(article, set()), self.names.get(article, set())
+        return max((sim for t, sim in nearest if fold(t) in mine and fold(t) not in names), default=0.0)
+
+    def in_sentence(self, text: str, article: str, qwords: tuple[str, ...], word_vecs: np.ndarray | None,
+                    vocab_vectors) -> list[float]:
+        """How well each question word is found in one sentence: 1 exactly (or by its stem), its fuzzy
+        ratio, else its best topic-encoder cosine with a word of the sentence (a translation)."""
+        lang = self.languages.get(article, "en")
+        mine = [fold(w) for w in words(text)]
+        stems = {stem(w, lang) for w in mine}
+        vecs = vocab_vectors(mine) if word_vecs is not None else None
+        out = []
+        for i, q in enumerate(qwords):
+            f = fold(q)
+            if f in mine or any(stem(f, lg) in stems for lg in {lang, "en", "fr"}):
+                out.append(1.0)
+                continue
+            fuzzy = max((SequenceMatcher(None, f, w).ratio() for w in mine if w[:1] == f[:1] and len(w) >= 4),
+                        default=0.0)
+            sim = float((vecs @ word_vecs[i]).max()) if vecs is not None and len(vecs) else 0.0
+            out.append(fuzzy if fuzzy >= FUZZY_RATIO else max(0.0, sim))
+        return out
+
+    def unknown_name(self, article: str, word: str, nearest: list[tuple[str, float]], written: set[str]) -> bool:
+        """``word`` looks like a name (capitalised in the question, a name in another article, or next
+        to one of this article's names) and ``article`` does not contain it, even misspelt."""
+        w = fold(word)
+        if self.exact(article, w) or self.fuzzy(article, w) >= FUZZY_RATIO:
+            return False
+        names = self.names.get(article, set())
+        if w in written or any(w in n for a, n in self.names.items() if a != article):
+            return True
+        best = max(nearest, key=lambda pair: pair[1], default=None)  # its nearest article word
+        return best is not None and best[1] >= NAME_NEIGHBOUR_SIM and fold(best[0]) in names
+
+
+def _by_initial(ws: set[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for w in ws:
+        if len(w) >= 3:
+            out.setdefault(w[0], []).append(w)
+    return out
