@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -484,6 +485,7 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+@functools.lru_cache(maxsize=8192)  # the same article sentences come back question after question; never mutated
 def find_spans(sentence: str) -> list[Span]:
     """All typed spans of a French or English sentence, sorted by start; kinds may overlap."""
     kept: list[Span] = []

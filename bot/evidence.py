@@ -12,8 +12,6 @@ more weight tuning of the cosines does not help):
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from .answer import Evidence
@@ -33,12 +31,6 @@ def damped(bm25: np.ndarray, damping: float = 3.0) -> np.ndarray:
     return bm25 / (top + damping) if top > 0 else np.zeros_like(bm25)
 
 
-@functools.lru_cache(maxsize=8192)
-def spans(text: str) -> list:
-    """``find_spans`` of an article sentence, kept: the same sentences come back question after question."""
-    return find_spans(text)
-
-
 def gather(q: QuestionSignals, c: CandidateSignals, fused: np.ndarray, order: np.ndarray,
            rows: list[Sentence], article_words: ArticleWords, expected: Kind, vocab_vectors) -> Evidence:
     """The evidence about the passage ``order[0]`` (indexes into the candidate arrays)."""
@@ -53,7 +45,7 @@ def gather(q: QuestionSignals, c: CandidateSignals, fused: np.ndarray, order: np
     lexical = damped(c.lexical)
     best_lexical = int(np.argmax(c.lexical)) if len(c.lexical) and c.lexical.max() > 0 else -1
     expects = expected is not Kind.OTHER
-    found = [bool(has_kind(spans(rows[int(c.rows[i])].text), expected)) for i in order[:3]] if expects else []
+    found = [bool(has_kind(find_spans(rows[int(c.rows[i])].text), expected)) for i in order[:3]] if expects else []
     subject_missing = expects and not _kind_beside_subject(q, c, order, rows, article_words, grounding, expected,
                                                           vocab_vectors)
     return Evidence(
@@ -90,7 +82,7 @@ def _kind_beside_subject(q: QuestionSignals, c: CandidateSignals, order: np.ndar
                                                       if g >= SUBJECT_GROUNDING])
     for i in order[:SUBJECT_PASSAGES]:
         row = rows[int(c.rows[i])]
-        if not has_kind(spans(row.text), expected):
+        if not has_kind(find_spans(row.text), expected):
             continue
         found = article_words.in_sentence(row.text, row.article, subject, vecs, vocab_vectors) if subject else []
         if all(f >= SUBJECT_GROUNDING for f in found):

@@ -24,6 +24,7 @@ FUZZY_RATIO = 0.8
 #: A question word whose nearest article word is a name of the article, this close, is "a name of
 #: the same kind that the article does not contain" ("samsung" next to "Xiaomi").
 NAME_NEIGHBOUR_SIM = 0.5
+FUZZY_CACHE = 100_000
 _NAME = re.compile(r"(?<![\w'’-])([A-ZÀ-Þ][\w'’-]*|[A-Z]{2,6})")
 
 
@@ -81,6 +82,7 @@ class ArticleWords:
             self.names.setdefault(row.article, set()).update(capitalised_words(row.text))
         self._by_initial: dict[str, dict[str, list[str]]] = {
             a: _by_initial(ws) for a, ws in self.words.items()}
+        self._fuzzy: dict[tuple[str, str], float] = {}
 
     def exact(self, article: str, word: str) -> bool:
         """``word`` (or a word sharing its stem) is in ``article``."""
@@ -91,12 +93,19 @@ class ArticleWords:
         return any(stem(w, lang) in stems for lang in set(self.languages.values()) or {"en"})
 
     def fuzzy(self, article: str, word: str) -> float:
-        """Best difflib ratio of ``word`` with an article word of the same initial (misspellings)."""
+        """Best difflib ratio of ``word`` with an article word of the same initial (misspellings); kept, as
+        the same words come back question after question."""
         w = fold(word)
         if len(w) < 4:
             return 0.0
-        pool = self._by_initial.get(article, {}).get(w[0], [])
-        return max((SequenceMatcher(None, w, x).ratio() for x in pool if abs(len(x) - len(w)) <= 2), default=0.0)
+        key = (article, w)
+        if key not in self._fuzzy:
+            if len(self._fuzzy) > FUZZY_CACHE:
+                self._fuzzy.clear()
+            pool = self._by_initial.get(article, {}).get(w[0], [])
+            self._fuzzy[key] = max((SequenceMatcher(None, w, x).ratio() for x in pool if abs(len(x) - len(w)) <= 2),
+                                   default=0.0)
+        return self._fuzzy[key]
 
     def grounding(self, article: str, word: str, nearest: list[tuple[str, float]]) -> float:
         """How well ``word`` is found in ``article``: 1 exactly, its fuzzy ratio, or its nearest

@@ -47,6 +47,7 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", _ZERO_WIDTH.sub("", normalize_chars(text))).strip()
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Lowercase and strip accents (``États`` → ``etats``)."""
     decomposed = unicodedata.normalize("NFKD", word.lower())
