@@ -549,7 +549,9 @@ def answer_span(sentence: str, kind: Kind, question: str = "", hints: tuple[str,
     span = _typed_span(sentence, kind, question, qwords)
     if span is not None and span.kind not in (K.PERSON, K.REASON):
         span = _widen(sentence, span)
-    return span or _best_clause(sentence, qwords)
+    if span is None and kind == K.OTHER:  # an age asked for and none found: nothing to mark, not a clause
+        return _best_clause(sentence, qwords)
+    return span
 
 
 #: Words that belong to an amount or a date when they stand just before it ("about 140 jobs", "près de

@@ -294,3 +294,8 @@ def test_a_question_with_no_typed_answer_gets_the_clause_holding_its_words():
     assert s[span.start:span.end] == "d’autres marques commencent à grignoter ses parts de marché en Chine"
     assert answer_span(s, K.OTHER, "is xiaomi losing market share") is None  # no word of it in any clause
     assert answer_span("One clause only, and no words.", K.OTHER, "what") is None
+
+
+def test_a_kind_asked_for_and_not_found_marks_nothing():
+    s = "Selon Bloomberg, Hugo Barra, le vice-président de Xiaomi, parle d'un futur proche."
+    assert answer_span(s, K.AGE, "how old is hugo barra", hints=("barra",)) is None
