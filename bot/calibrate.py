@@ -24,27 +24,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .confidence import SCALE_FREE, Calibration, Logistic
+from .confidence import FEATURES, SCALE_FREE, Calibration, Logistic
 from .evaluate import Item, norm
 
 L2 = 1.0
 MAX_FALSE_ABSTAIN = 0.04
 ANSWER_THRESHOLD = 0.5
-FEATURES = (
-    "topic_max",
-    "dense_top",
-    "grounding_min",
-    "grounding_mean",
-    "passage_min",
-    "passage_mean",
-    "margin",
-    "lexical_top",
-    "agree",
-    "type_expected",
-    "type_missing",
-    "type_top", "type_subject_missing",
-    "unknown_names",
-)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.01))
 
 

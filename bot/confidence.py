@@ -18,32 +18,25 @@ keyed by the encoder pair; a fit made by ``calibrate`` is stored in the index fo
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from .answer import Evidence
 from .index import CALIBRATION_FILE as INDEX_FILE
 
 log = logging.getLogger(__name__)
 
 SHIPPED = Path(__file__).with_name("calibration.json")
 FALLBACK = "fallback"
-#: The signals whose scale does not depend on the dense encoder: what the fallback model uses.
-SCALE_FREE = (
-    "topic_max",
-    "grounding_min",
-    "grounding_mean",
-    "passage_min",
-    "passage_mean",
-    "lexical_top",
-    "agree",
-    "type_expected",
-    "type_missing",
-    "type_top", "type_subject_missing",
-    "unknown_names",
-)
+#: The evidence the models read: every field of :class:`Evidence`, in order.
+FEATURES = tuple(f.name for f in dataclasses.fields(Evidence))
+#: Evidence on the dense encoder's scale; the fallback model, for encoders with no fit, does without.
+DENSE_SCALED = ("dense_top", "margin")
+SCALE_FREE = tuple(f for f in FEATURES if f not in DENSE_SCALED)
 
 
 def _sigmoid(z: float) -> float:
