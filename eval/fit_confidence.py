@@ -73,6 +73,23 @@ def report(title: str, held: Held, runs: dict[str, list[Observation]], threshold
     return rows
 
 
+def trade_offs(held: Held, runs: dict[str, list[Observation]], chosen: float) -> str:
+    """What other abstain thresholds would give, held out: the README's trade-off table."""
+    run_of = np.array([run for run, obs in runs.items() for _ in obs])
+    group_of = np.array([o.group for obs in runs.values() for o in obs])
+    lines = ["| abstain_threshold | false abstain alone / corpus | worst article | unrelated abstain alone / corpus "
+             "| trap abstain alone / corpus |", "|---|---|---|---|---|"]
+    for t in sorted({chosen, 0.8, 0.7, 0.6, 0.5}, reverse=True):
+        alone, corpus = held.figures(t, run_of == "single"), held.figures(t, run_of == "corpus")
+        worst = max(held.figures(t, (group_of == g) & (run_of == r))["false_abstain"]
+                    for g in set(group_of) for r in runs)
+        lines.append(f"| {t}{' (shipped)' if t == chosen else ''} | {alone['false_abstain']:.2f} / "
+                     f"{corpus['false_abstain']:.2f} | {worst:.2f} | {alone['unrelated_abstain']:.2f} / "
+                     f"{corpus['unrelated_abstain']:.2f} | {alone['trap_abstain']:.2f} / "
+                     f"{corpus['trap_abstain']:.2f} |")
+    return "\n".join(lines)
+
+
 def close(a, b, tolerance: float = 0.02) -> bool:
     """The same fit up to float noise (encoders' threads may sum in another order): every number within
     ``tolerance``, the same features."""
@@ -102,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"{n_on} on-topic and {len(obs) - n_on} off-topic answers"
         calibration, held = calibrate(obs, key, fitted_on)
         fits[key] = calibration
+        if dense is BACKENDS[0]:
+            held_default = (held, runs, calibration.abstain_threshold)
         rows += report(key, held, runs, calibration.abstain_threshold)
         pooled += obs
     fallback, held = calibrate(pooled, FALLBACK, "both encoder pairs above, encoder-independent signals only",
@@ -113,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
               f"unrel {row['unrelated_abstain']} trap {row['trap_abstain']} ece {row['ece']}")
     for key, cal in fits.items():
         print(f"{key}: abstain_threshold {cal.abstain_threshold}, answer_threshold {cal.answer_threshold}")
+    print(trade_offs(*held_default))
     if args.check:
         shipped = read_calibrations(SHIPPED)
         same = fits.keys() == shipped.keys() and all(close(fits[k], shipped[k]) for k in fits)
