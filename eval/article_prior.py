@@ -1,4 +1,4 @@
-"""Reproduce ``retrieval.article_weight``: top-1 on all dev articles as one corpus, for several weights.
+"""Reproduce ``retrieval.article_weight`` and ``ARTICLE_BEST``: corpus top-1 for several of each.
 
     .venv/bin/python eval/article_prior.py
 
@@ -14,9 +14,11 @@ import sys
 
 from fit_confidence import BACKENDS, dev_sets, engine_for
 
+import bot.retrieve
 from bot.evaluate import load_questions, metrics, run_eval
 
 WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
+BEST = (1, 2, 3, 5)  # how many of an article's best sentences make its evidence
 
 
 def main() -> int:
@@ -25,10 +27,15 @@ def main() -> int:
     items = [i for _, questions in sets.values() for i in load_questions(questions) if i.gold]
     engine = engine_for(corpus_config, BACKENDS[0], "corpus")
     retriever = engine.retriever
-    for weight in WEIGHTS:
-        retriever.cfg = dataclasses.replace(retriever.cfg, article_weight=weight, abstain_threshold=0.0)
-        m = metrics(run_eval(engine, items))
-        print(f"article_weight {weight:<5} top1 {m['top1']:.3f} top3 {m['top3']:.3f} ({m['n_on']} questions)")
+    shipped = bot.retrieve.ARTICLE_BEST
+    for best in BEST:
+        bot.retrieve.ARTICLE_BEST = best
+        for weight in WEIGHTS if best == shipped else WEIGHTS[1:4]:
+            retriever.cfg = dataclasses.replace(retriever.cfg, article_weight=weight, abstain_threshold=0.0)
+            m = metrics(run_eval(engine, items))
+            print(f"ARTICLE_BEST {best} article_weight {weight:<5} top1 {m['top1']:.3f} top3 {m['top3']:.3f} "
+                  f"({m['n_on']} questions)")
+    bot.retrieve.ARTICLE_BEST = shipped
     return 0
 
 
