@@ -1,4 +1,4 @@
-"""The ``article-bot`` command: index, ask, summary, info, eval, run.
+"""The ``article-bot`` command: index, add, remove, list, ask, summary, info, eval, calibrate, bench, run.
 
 Every command takes ``--config`` (default ``./config.yaml``). Errors a user can act on print one
 line on stderr and exit non-zero (2 for bad input or config); no traceback.
@@ -33,6 +33,46 @@ def cmd_index(args) -> int:
           f"{len(m['articles'])} article(s), encoders {', '.join(e['id'] for e in m['encoders'].values())} "
           f"({time.perf_counter() - start:.1f} s)")
     print(engine.info()["calibration"])
+    return 0
+
+
+def cmd_add(args) -> int:
+    from .config import load_config
+    from .library import add
+
+    start = time.perf_counter()
+    index, art_id = add(load_config(args.config), args.source, args.id)
+    info = next(a for a in index.articles if a.id == art_id)
+    print(f"added {art_id}: {info.sentences} sentences, {info.language} — {info.title}"
+          + (f" ({info.url})" if info.url else "") + f" [{time.perf_counter() - start:.1f} s]")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    from .config import load_config
+    from .library import remove
+
+    index = remove(load_config(args.config), args.id)
+    print(f"removed {args.id}: {len(index.articles)} article(s), {len(index.rows)} sentences left")
+    return 0
+
+
+def cmd_list(args) -> int:
+    from .config import load_config
+    from .engine import ensure_index, load_encoders
+    from .library import listing
+
+    config = load_config(args.config)
+    entries = listing(ensure_index(config, load_encoders(config)))
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False))
+        return 0
+    for e in entries:
+        if e.get("skipped"):
+            print(f"! {e['file']}: skipped — {e['skipped']}")
+            continue
+        print(f"{e['id']}: {e['title']} [{e['language']}, {e['sentences']} sentences]"
+              + (f" {e['url']}" if e.get("url") else "") + (f" (added {e['added_at']})" if e.get("added_at") else ""))
     return 0
 
 
@@ -158,7 +198,8 @@ def cmd_bench(args) -> int:
     from .config import load_config
 
     figures = bench.run(load_config(args.config), asks=args.asks, corpus_size=args.corpus_size,
-                        build_sample=args.build_sample, cold=not args.no_cold, burst=args.burst)
+                        build_sample=args.build_sample, cold=not args.no_cold, burst=args.burst,
+                        incremental=args.incremental)
     bench.print_figures(figures, args.json)
     return 0
 
@@ -181,6 +222,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", parents=[common], help="build the index (only what is stale, or all with --force)")
     p.add_argument("--force", action="store_true", help="rebuild even when the saved index matches")
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("add", parents=[common], help="add an article: a .txt/.md/.html file or an http(s) URL")
+    p.add_argument("source", help="file path or URL")
+    p.add_argument("--id", help="article id (default: from its title, else the file name)")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("remove", parents=[common], help="remove an article (its file, sidecar and index rows)")
+    p.add_argument("id", help="article id, as `article-bot list` shows it")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("list", parents=[common], help="the articles: id, title, language, sentences, URL, added")
+    p.add_argument("--json", action="store_true", help="last line of stdout: a JSON list, one object per article")
+    p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("ask", parents=[common], help="answer a question from the article(s)")
     p.add_argument("question")
@@ -219,6 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus-size", type=int, help="also index a synthetic corpus of N sentences")
     p.add_argument("--build-sample", type=int, default=200, help="sentences for the build throughput (0: skip)")
     p.add_argument("--no-cold", action="store_true", help="skip the fresh-process cold-start figures")
+    p.add_argument("--incremental", type=int, metavar="N",
+                   help="also: add one article to a library of N synthetic articles, and start-up on it")
     p.add_argument("--burst", action="store_true",
                    help="also 500 questions from 50 users through the bot on SimCord: event-loop lag (test extra)")
     p.set_defaults(func=cmd_bench)

@@ -77,6 +77,21 @@ class DiscordConfig:
     examples: tuple[str, ...] = ()
 
 
+#: Sent with every fetch: names the bot and where its operator can be found, as polite crawlers do.
+USER_AGENT = "article-bot/0.1 (+https://github.com/article-bot; news Q&A bot)"
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """How article URLs are fetched (see bot/fetch.py): limits, and whether private hosts are allowed."""
+
+    allow_private_hosts: bool = False  # True: also fetch from loopback/private/link-local addresses
+    max_bytes: int = 5_000_000         # larger pages are refused (counted after decompression)
+    timeout: float = 20.0              # seconds for the whole fetch, redirects and body included
+    max_redirects: int = 5
+    user_agent: str = USER_AGENT
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole configuration, with absolute paths."""
@@ -89,6 +104,7 @@ class Config:
     summary: SummaryConfig = field(default_factory=SummaryConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     threads: int = 2
+    fetch: FetchConfig = field(default_factory=FetchConfig)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -153,6 +169,25 @@ def _section(path: Path, data: dict, name: str, cls: type, nested: dict[str, Any
     return cls(**kwargs)
 
 
+#: (key, what it counts, lowest, highest) of the fetch section's numbers: past these a setting is a
+#: typo, not a choice (a 0 s timeout or a 10 GB page would never be meant).
+FETCH_RANGES = (("max_bytes", "a size in bytes", 1024, 100_000_000), ("timeout", "seconds", 0.001, 300.0),
+                ("max_redirects", "a number of redirects", 0, 20))
+
+
+def _fetch(path: Path, data: dict) -> FetchConfig:
+    """The ``fetch:`` section: key names and types checked by _section, then ranges and the user agent."""
+    cfg = _section(path, data, "fetch", FetchConfig, {})
+    for key, unit, low, high in FETCH_RANGES:
+        value = getattr(cfg, key)
+        if not low <= value <= high:
+            raise _fail(path, f"fetch.{key}", f"expected {unit} from {low:g} to {high:g}, got {value!r}")
+    agent = cfg.user_agent
+    if not agent.strip() or not agent.isprintable() or not agent.isascii():
+        raise _fail(path, "fetch.user_agent", f"expected one line of printable ASCII text, got {agent!r}")
+    return cfg
+
+
 def load_config(path: str | Path = "config.yaml") -> Config:
     """Read and validate ``path``; raise ConfigError with the key and file on any problem."""
     path = Path(path).resolve()
@@ -164,7 +199,8 @@ def load_config(path: str | Path = "config.yaml") -> Config:
         raise ConfigError(f"{path}: not valid YAML: {one_line(err)}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys at the top level")
-    known = {"articles_dir", "index_dir", "default_article", "retrieval", "summary", "threads", "discord"}
+    known = {"articles_dir", "index_dir", "default_article", "retrieval", "summary", "threads", "discord",
+             "fetch"}
     for key in data:
         if key not in known:
             raise _fail(path, key, f"unknown key (allowed: {', '.join(sorted(known))})")
@@ -198,6 +234,7 @@ def load_config(path: str | Path = "config.yaml") -> Config:
         summary=summary,
         discord=discord_cfg,
         threads=threads,
+        fetch=_fetch(path, data),
         raw=data,
     )
 

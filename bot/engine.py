@@ -17,9 +17,9 @@ from .answer import Answer
 from .confidence import calibration_key, describe, load_calibration
 from .config import Config
 from .encoders import Encoder, load_encoder
-from .errors import IndexFormatError, InputError
-from .index import AnnSettings, SentenceIndex
-from .ingest import load_articles
+from .errors import ArticleError, IndexFormatError, InputError
+from .index import EMBEDDINGS, AnnSettings, SentenceIndex, wanted_views
+from .ingest import FileStamp, read_folder
 from .retrieve import Retriever
 
 log = logging.getLogger(__name__)
@@ -60,21 +60,44 @@ def load_encoders(config: Config) -> dict[str, Encoder]:
 
 
 def ensure_index(config: Config, encoders: dict[str, Encoder], force: bool = False) -> SentenceIndex:
-    """Load the saved index if it matches the articles and encoders, else build and save it."""
-    articles = load_articles(config.articles_dir)
+    """The index of ``articles/``, brought up to date with as little work as possible.
+
+    Freshness is read from file stamps (size, mtime, sidecar) against the manifest: an unchanged
+    corpus is loaded without reading a single article. Changed files are parsed; only articles whose
+    content changed are encoded (``bot/index.py``). A file that cannot be used is skipped with one
+    warning naming it and why; the others are served. ``force`` re-encodes everything.
+    """
     r = config.retrieval
     ann = AnnSettings(threshold=r.ann_threshold, hnsw_m=r.hnsw_m, ef_search=r.ef_search)
+    views = wanted_views(encoders, bare_sentences=r.sentence_weight > 0)
     expect = {
         "encoders": {role: {"id": enc.id, "dim": enc.dim} for role, enc in encoders.items()},
-        "articles": {a.id: a.sha256 for a in articles},
+        "views": views,
         "search": {"threshold": ann.threshold, "hnsw_m": ann.hnsw_m, "ef_search": ann.ef_search},
     }
+    old = None
     if not force:
         try:
-            return SentenceIndex.load(config.index_dir, expect)
+            old = SentenceIndex.load(config.index_dir, expect)
         except IndexFormatError as err:
             log.info("rebuilding the index: %s", str(err).split(": run")[0])
-    index = SentenceIndex.build(articles, encoders, ann)
+    found, skipped = read_folder(config.articles_dir, old.stamps() if old else None, old.skipped if old else ())
+    for s in skipped:
+        log.warning("skipping an article: %s (the other articles are served)", s.reason)
+    if not found:
+        why = "; ".join(s.reason for s in skipped)
+        fix = f" that can be used ({why})" if why else "; add a UTF-8 .txt file (one article per file)"
+        raise ArticleError(f"{config.articles_dir}: no article found{fix}")
+    unchanged = all(isinstance(v, FileStamp) for v in found.values()) and set(found) == set(old.spans if old else ())
+    if old is not None and unchanged and [s.stamp for s in skipped] == [s.stamp for s in old.skipped]:
+        return old
+    store = None if force else config.index_dir / EMBEDDINGS
+    index = SentenceIndex.update(old, found, encoders, ann, views, skipped, store)
+    c = index.changes
+    if old is not None and c.any:
+        log.info("index updated: %s", "; ".join(f"{k} {', '.join(v)}" for k, v in
+                                                   (("added", c.added), ("edited", c.edited), ("removed", c.removed))
+                                                   if v))
     try:
         index.save(config.index_dir)
     except OSError as err:
@@ -121,7 +144,8 @@ class Engine:
             self._state = new_state
 
     def article_ids(self) -> list[str]:
-        return [a.id for a in self.index.articles]
+        """Indexed article ids in name order (the index keeps them in the order they were added)."""
+        return sorted(a.id for a in self.index.articles)
 
     def resolve_article(self, article: str | None) -> str | None:
         """The article to search: the one asked for, else the configured default, else all (None)."""
@@ -146,7 +170,7 @@ class Engine:
         from .summarize import summarize
 
         index, retriever = self._state
-        art_id = self.resolve_article(article) or index.articles[0].id
+        art_id = self.resolve_article(article) or min(a.id for a in index.articles)
         if focus is not None:
             focus = clean_question(focus, self.config.retrieval.max_question_chars)
         art = next(a for a in index.articles if a.id == art_id)

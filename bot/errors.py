@@ -43,3 +43,9 @@ class EncoderError(ArticleBotError):
     """An encoder backend cannot be loaded (package missing, model path wrong)."""
 
     exit_code = 2
+
+
+class FetchError(ArticleBotError):
+    """A URL cannot be fetched or holds no web page (unreachable, refused, too large, a PDF...)."""
+
+    exit_code = 2

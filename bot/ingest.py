@@ -25,6 +25,9 @@ from .errors import ArticleError, one_line
 from .text import STEMMERS, clean, detect_language, normalize_chars
 
 ARTICLE_SUFFIXES = (".txt", ".md")
+#: Saved web pages: the article is extracted from them (bot/extract.py), the sidecar adds to or
+#: overrides what the page says about itself.
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _SLUG = re.compile(r"^[\w.\-/]+$")
 _FILE_NAME = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|mp4|html?)$", re.I)
 _FINAL_PUNCT = re.compile(r"[.!?…:;»\"'”“)\]]$")
@@ -36,9 +39,14 @@ _STANDALONE_CAPTION_MAX_WORDS = 25
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence of an article with its position and offsets into the source file."""
+    """One sentence of an article with its position and offsets into the source file.
 
-    id: int                 # global row id in the index
+    ``id`` is stable: ``<article id>#<n>``, the n-th line of the article (1-based, noise lines
+    included). It does not move when other articles are added or removed, so votes, ``--json`` and
+    eval can keep it; where a sentence sits in the index is the index's business.
+    """
+
+    id: str                 # stable sentence id: "<article>#<n>"
     article: str
     paragraph: int          # 1-based paragraph number among prose paragraphs
     number: int             # 1-based sentence number within its paragraph
@@ -66,10 +74,46 @@ class Article:
     url: str | None = None
     date: str | None = None
     meta: dict = field(default_factory=dict, compare=False)
+    stamp: FileStamp | None = field(default=None, compare=False)
 
     @property
     def answerable(self) -> list[Sentence]:
         return [s for s in self.sentences if s.answerable]
+
+
+def sentence_id(article: str, n: int) -> str:
+    """The stable id of an article's n-th line (1-based)."""
+    return f"{article}#{n}"
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What tells, without reading it, whether an article file (and its sidecar) changed."""
+
+    name: str
+    size: int
+    mtime_ns: int
+    sidecar: tuple[int, int] | None = None  # (size, mtime_ns) of the .yaml sidecar, when there is one
+
+    @classmethod
+    def of(cls, path: Path) -> FileStamp:
+        st = path.stat()
+        side = path.with_suffix(".yaml")
+        try:
+            sst = side.stat()
+            sidecar = (sst.st_size, sst.st_mtime_ns)
+        except OSError:
+            sidecar = None
+        return cls(path.name, st.st_size, st.st_mtime_ns, sidecar)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "size": self.size, "mtime_ns": self.mtime_ns,
+                "sidecar": list(self.sidecar) if self.sidecar else None}
+
+    @classmethod
+    def from_json(cls, data: dict) -> FileStamp:
+        side = data.get("sidecar")
+        return cls(str(data["name"]), int(data["size"]), int(data["mtime_ns"]), tuple(side) if side else None)
 
 
 def article_files(folder: Path) -> list[Path]:
@@ -77,7 +121,9 @@ def article_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise ArticleError(f"{folder}: articles folder not found (create it and put .txt articles in it, "
                            "or set articles_dir in config.yaml)")
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+    suffixes = ARTICLE_SUFFIXES + HTML_SUFFIXES
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith("."))
 
 
 def article_id(path: Path) -> str:
@@ -95,7 +141,11 @@ def read_sidecar(path: Path) -> dict:
         raise ArticleError(f"{side}: sidecar is not valid YAML ({one_line(err)}); fix or delete it") from None
     if not isinstance(data, dict):
         raise ArticleError(f"{side}: sidecar must be a mapping (title, source, url, date, language)")
-    return {k: str(v) for k, v in data.items() if k in {"title", "source", "url", "date", "language"} and v}
+    return {k: str(v) for k, v in data.items() if k in SIDECAR_KEYS and v}
+
+
+#: What a sidecar may say about its article (``article-bot add`` writes the extractor's findings here).
+SIDECAR_KEYS = ("title", "source", "url", "date", "language", "author", "site_name", "added_at")
 
 
 def is_noise(block: str, max_words: int = _CAPTION_MAX_WORDS) -> bool:
@@ -208,39 +258,49 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def parse_article(path: Path, first_id: int = 0) -> Article:
+def parse_article(path: Path) -> Article:
     """Read and split one article file; raise ArticleError when it cannot be used."""
     try:
+        stamp = FileStamp.of(path)
         raw = path.read_bytes()
     except OSError as err:
         raise ArticleError(f"{path}: cannot read article ({err.strerror})") from None
-    try:
-        original = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ArticleError(f"{path}: not UTF-8 (byte {err.start}); re-save the file as UTF-8") from None
-    offset = len(raw.decode("utf-8")) - len(original) if raw.startswith(b"\xef\xbb\xbf") else 0
+    meta: dict[str, str] = {}
+    if path.suffix.lower() in HTML_SUFFIXES:  # offsets are then into the extracted text
+        from .extract import extract_html
+
+        page = extract_html(raw, None, str(path))
+        original, offset = page.text, 0
+        meta = {k: v for k, v in page.sidecar().items() if k != "language"}
+    else:
+        try:
+            original = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise ArticleError(f"{path}: not UTF-8 (byte {err.start}); re-save the file as UTF-8") from None
+        offset = len(raw.decode("utf-8")) - len(original) if raw.startswith(b"\xef\xbb\xbf") else 0
     text = normalize_chars(original)
     if not text.strip():
         raise ArticleError(f"{path}: the article is empty; put its text in the file or remove it")
-    meta = read_sidecar(path)
+    meta |= read_sidecar(path)
     lang = meta.get("language") or detect_language(text, default="en")
     if lang not in STEMMERS:
         lang = "en"
     sentences: list[Sentence] = []
     paragraph = 0
+    art_id = article_id(path)
     for a, b in _paragraph_spans(text):
         block = text[a:b]
         standalone = "\n" not in block.strip()
         if is_noise(block, _STANDALONE_CAPTION_MAX_WORDS if standalone else _CAPTION_MAX_WORDS):
             a, b = a + len(block) - len(block.lstrip()), a + len(block.rstrip())  # trimmed, like sentences
-            sentences.append(Sentence(first_id + len(sentences), article_id(path), paragraph, 0,
+            sentences.append(Sentence(sentence_id(art_id, len(sentences) + 1), art_id, paragraph, 0,
                                       a + offset, b + offset, clean(block), "noise"))
             continue
         paragraph += 1
         for number, (s, e) in enumerate(split_sentences(block, lang), start=1):
             sent = clean(block[s:e])
             kind = "question" if is_question(sent) else "prose"
-            sentences.append(Sentence(first_id + len(sentences), article_id(path), paragraph, number,
+            sentences.append(Sentence(sentence_id(art_id, len(sentences) + 1), art_id, paragraph, number,
                                       a + s + offset, a + e + offset, sent, kind))
     if not any(s.answerable for s in sentences):
         raise ArticleError(f"{path}: no prose sentence found; an article needs at least one full sentence")
@@ -248,7 +308,7 @@ def parse_article(path: Path, first_id: int = 0) -> Article:
     return Article(
         id=article_id(path), path=path, title=title, language=lang,
         sha256=hashlib.sha256(raw).hexdigest(), sentences=tuple(sentences),
-        source=meta.get("source"), url=meta.get("url"), date=meta.get("date"), meta=meta,
+        source=meta.get("source"), url=meta.get("url"), date=meta.get("date"), meta=meta, stamp=stamp,
     )
 
 
@@ -260,13 +320,49 @@ def _title(sentences: list[Sentence]) -> str:
 
 
 def load_articles(folder: Path) -> list[Article]:
-    """Every article of ``folder``, with globally unique sentence ids in name order."""
-    articles: list[Article] = []
-    next_id = 0
-    for path in article_files(folder):
-        art = parse_article(path, first_id=next_id)
-        articles.append(art)
-        next_id += len(art.sentences)
+    """Every article of ``folder`` in name order; the first unusable file raises ArticleError."""
+    articles = [parse_article(path) for path in article_files(folder)]
     if not articles:
         raise ArticleError(f"{folder}: no article found; add a UTF-8 .txt file (one article per file)")
     return articles
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An article file that cannot be used: it is left out, with the reason, and the others serve."""
+
+    stamp: FileStamp
+    reason: str
+
+
+def read_folder(folder: Path, known: dict[str, FileStamp] | None = None, skipped_before: list[Skipped] = ()
+                ) -> tuple[dict[str, FileStamp | Article], list[Skipped]]:
+    """Scan ``folder``: each article file by id, as its :class:`FileStamp` when ``known`` has the same
+    stamp (unchanged: not read), else parsed into an :class:`Article`. Files that cannot be used are
+    returned as :class:`Skipped`, never raised, so one bad file does not take the corpus down; one
+    skipped before with the same stamp is not read again."""
+    known = known or {}
+    before = {s.stamp: s for s in skipped_before}
+    found: dict[str, FileStamp | Article] = {}
+    skipped: list[Skipped] = []
+    for path in article_files(folder):
+        try:
+            stamp = FileStamp.of(path)
+        except OSError as err:
+            skipped.append(Skipped(FileStamp(path.name, 0, 0), f"{path}: cannot read article ({err.strerror})"))
+            continue
+        art_id = article_id(path)
+        if art_id in found:
+            skipped.append(Skipped(stamp, f"{path}: another file already has the id {art_id!r}; rename one"))
+            continue
+        if known.get(art_id) == stamp:
+            found[art_id] = stamp
+            continue
+        if stamp in before:
+            skipped.append(before[stamp])
+            continue
+        try:
+            found[art_id] = parse_article(path)
+        except ArticleError as err:
+            skipped.append(Skipped(stamp, str(err)))
+    return found, skipped

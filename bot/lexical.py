@@ -44,27 +44,29 @@ def question_words(question: str) -> list[str]:
     return out
 
 
-class LexicalScorer:
-    """BM25 over the index rows, each row stemmed in its article's language."""
+def doc_terms(row: Sentence, lang: str) -> list[str]:
+    """The stems BM25 indexes for one row (none for a noise line); stored in the index, so start-up
+    does not stem the corpus again."""
+    if row.kind == "noise":
+        return []
+    sw = stopwords(lang)
+    return [stem(w, lang) for w in words(row.text) if w not in sw and (len(w) > 1 or w.isdigit())]
 
-    def __init__(self, rows: list[Sentence], languages: dict[str, str]) -> None:
+
+class LexicalScorer:
+    """BM25 over the index rows, each row stemmed in its article's language (``terms``: the stored stems)."""
+
+    def __init__(self, rows: list[Sentence], languages: dict[str, str], terms: list[list[str]] | None = None) -> None:
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
         self.languages = sorted(set(languages.values())) or ["en"]
         self._lang_of = languages
-        corpus = [self._doc_terms(r) for r in rows]
+        corpus = terms if terms is not None else [doc_terms(r, languages.get(r.article, "en")) for r in rows]
         self.vocab = {t for doc in corpus for t in doc}
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
         self.n = len(rows)
-
-    def _doc_terms(self, row: Sentence) -> list[str]:
-        if row.kind == "noise":
-            return []
-        lang = self._lang_of.get(row.article, "en")
-        sw = stopwords(lang)
-        return [stem(w, lang) for w in words(row.text) if w not in sw and (len(w) > 1 or w.isdigit())]
 
     def has_word(self, word: str) -> bool:
         """Whether ``word`` (any form sharing its stem) occurs in the indexed prose."""

@@ -55,8 +55,8 @@ class Retriever:
         self.calibration = calibration
         self.rows = index.rows
         langs = {a.id: a.language for a in index.articles}
-        self.lexical = LexicalScorer(self.rows, langs)
-        self.article_words = ArticleWords(self.rows, langs)
+        self.lexical = LexicalScorer(self.rows, langs, index.terms)
+        self.article_words = ArticleWords(self.rows, langs, index.names, index.spans)
         self._vocab_id = {w: i for i, w in enumerate(index.vocab)}
         self._answerable = np.array([r.answerable for r in self.rows], dtype=bool)
         self._article_of = np.array([r.article for r in self.rows])

@@ -65,31 +65,52 @@ def capitalised_words(text: str) -> set[str]:
 
 
 class ArticleWords:
-    """Each article's folded words, their stems, and its names (capitalised mid-sentence)."""
+    """Each article's folded words, their stems, and its names (capitalised mid-sentence).
 
-    def __init__(self, rows: list[Sentence], languages: dict[str, str]) -> None:
+    Names are read for every article when the index is built (``names`` here: "is this name in
+    another article?" asks all of them); words and stems are made from an article's rows the first
+    time a question lands on it, so start-up does not tokenise the whole corpus.
+    """
+
+    def __init__(self, rows: list[Sentence], languages: dict[str, str], names: dict[str, set[str]] | None = None,
+                 spans: dict[str, tuple[int, int]] | None = None) -> None:
         self.languages = languages
-        self.words: dict[str, set[str]] = {}
-        self.stems: dict[str, set[str]] = {}
-        self.names: dict[str, set[str]] = {}
-        for row in rows:
-            if row.kind == "noise":
-                continue
-            lang = languages.get(row.article, "en")
-            ws = {fold(w) for w in words(row.text)}
-            self.words.setdefault(row.article, set()).update(ws)
-            self.stems.setdefault(row.article, set()).update(stem(w, lang) for w in ws)
-            self.names.setdefault(row.article, set()).update(capitalised_words(row.text))
-        self._by_initial: dict[str, dict[str, list[str]]] = {
-            a: _by_initial(ws) for a, ws in self.words.items()}
+        self._rows = rows
+        if spans is None:
+            spans = {}
+            for i, row in enumerate(rows):
+                spans[row.article] = (spans.get(row.article, (i, i))[0], i + 1)
+        self._spans = spans
+        self.names: dict[str, set[str]] = names if names is not None else article_names(rows)
+        self._words: dict[str, set[str]] = {}
+        self._stems: dict[str, set[str]] = {}
+        self._by_initial: dict[str, dict[str, list[str]]] = {}
         self._fuzzy: dict[tuple[str, str], float] = {}
+
+    def _load(self, article: str) -> None:
+        first, end = self._spans.get(article, (0, 0))
+        lang = self.languages.get(article, "en")
+        ws = {fold(w) for row in self._rows[first:end] if row.kind != "noise" for w in words(row.text)}
+        self._words[article] = ws
+        self._stems[article] = {stem(w, lang) for w in ws}
+        self._by_initial[article] = _by_initial(ws)
+
+    def words(self, article: str) -> set[str]:
+        if article not in self._words:
+            self._load(article)
+        return self._words[article]
+
+    def stems(self, article: str) -> set[str]:
+        if article not in self._stems:
+            self._load(article)
+        return self._stems[article]
 
     def exact(self, article: str, word: str) -> bool:
         """``word`` (or a word sharing its stem) is in ``article``."""
         w = fold(word)
-        if w in self.words.get(article, ()):
+        if w in self.words(article):
             return True
-        stems = self.stems.get(article, set())
+        stems = self.stems(article)
         return any(stem(w, lang) in stems for lang in set(self.languages.values()) or {"en"})
 
     def fuzzy(self, article: str, word: str) -> float:
@@ -102,7 +123,8 @@ class ArticleWords:
         if key not in self._fuzzy:
             if len(self._fuzzy) > FUZZY_CACHE:
                 self._fuzzy.clear()
-            pool = self._by_initial.get(article, {}).get(w[0], [])
+            self.words(article)
+            pool = self._by_initial[article].get(w[0], [])
             self._fuzzy[key] = max((SequenceMatcher(None, w, x).ratio() for x in pool if abs(len(x) - len(w)) <= 2),
                                    default=0.0)
         return self._fuzzy[key]
@@ -115,7 +137,7 @@ class ArticleWords:
         fuzzy = self.fuzzy(article, word)
         if fuzzy >= FUZZY_RATIO:
             return fuzzy
-        mine, names = self.words.get(article, set()), self.names.get(article, set())
+        mine, names = self.words(article), self.names.get(article, set())
         return max((sim for t, sim in nearest if fold(t) in mine and fold(t) not in names), default=0.0)
 
     def in_sentence(self, text: str, article: str, qwords: tuple[str, ...], word_vecs: np.ndarray | None,
@@ -149,6 +171,15 @@ class ArticleWords:
             return True
         best = max(nearest, key=lambda pair: pair[1], default=None)  # its nearest article word
         return best is not None and best[1] >= NAME_NEIGHBOUR_SIM and fold(best[0]) in names
+
+
+def article_names(rows: list[Sentence]) -> dict[str, set[str]]:
+    """Each article's names: words capitalised mid-sentence in its prose."""
+    out: dict[str, set[str]] = {}
+    for row in rows:
+        if row.kind != "noise":
+            out.setdefault(row.article, set()).update(capitalised_words(row.text))
+    return out
 
 
 def _by_initial(ws: set[str]) -> dict[str, list[str]]:

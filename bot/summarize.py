@@ -47,7 +47,10 @@ def summarize(retriever, article: str, length: str = "medium", focus: str | None
     ids = retriever.candidates(article)
     if not len(ids):
         return []
-    vectors = retriever.index.vectors("dense.sent", ids)
+    # The bare-sentence view when the index has it; else the in-context one (the title it adds is
+    # shared by every sentence of the article, so centrality and redundancy compare the same way).
+    view = "dense.sent" if "dense.sent" in retriever.index.views else "dense.ctx"
+    vectors = retriever.index.vectors(view, ids)
     centroid = vectors.mean(axis=0)
     centrality = _scale(vectors @ (centroid / max(float(np.linalg.norm(centroid)), 1e-12)))
     order = np.arange(len(ids), dtype=np.float32)

@@ -38,6 +38,20 @@ RANK_SIGNALS = ("ctx", "sent", "lexical", "topic")
 COVER_SIGNALS = ("topic_max", "dense_max", "grounding_min", "grounding_mean", "margin", "lexical_max")
 
 
+_BARE: dict[str, np.ndarray] = {}
+
+
+def bare_sentences(r, cand: np.ndarray) -> np.ndarray:
+    """The bare-sentence dense vectors of ``cand``: from the index when it has that view (only when
+    ``sentence_weight`` uses it), else encoded here once per sentence."""
+    if "dense.sent" in r.index.views:
+        return r.index.vectors("dense.sent", cand)
+    missing = [r.rows[int(i)] for i in cand if r.rows[int(i)].id not in _BARE]
+    if missing:
+        _BARE.update(zip([s.id for s in missing], r.dense.encode_passages([s.text for s in missing]), strict=True))
+    return np.array([_BARE[r.rows[int(i)].id] for i in cand])
+
+
 def question_signals(engine: Engine, item) -> dict:
     """Per-candidate ranking signals, the gold mask, and the question-level coverage signals."""
     r = engine.retriever
@@ -45,7 +59,7 @@ def question_signals(engine: Engine, item) -> dict:
     cand = c.rows
     per = {
         "ctx": c.dense,
-        "sent": r.index.vectors("dense.sent", cand) @ q.dense,
+        "sent": bare_sentences(r, cand) @ q.dense,
         "lexical": damped(c.lexical),
         "topic": c.topic if c.topic is not None else np.zeros(len(cand)),
     }

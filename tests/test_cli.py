@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -256,6 +257,13 @@ def _project_with(make_project, name: str, content: bytes):
     return project
 
 
+def _alone(make_project, name: str, content: bytes):
+    """A project whose only article file is ``name``."""
+    project = make_project(tram=False)
+    (project.articles / name).write_bytes(content)
+    return project.config_path
+
+
 BAD_INPUTS = {
     "empty question": (lambda mp, tmp: ["ask", "", "--config", mp().config_path], "the question is empty"),
     "whitespace question": (lambda mp, tmp: ["ask", "  \t \n ", "--config", mp().config_path], "empty"),
@@ -278,14 +286,9 @@ BAD_INPUTS = {
                                                  write_yaml(tmp / "c.yaml", {"articles_dir": "nowhere"})],
                                 "articles folder not found"),
     "no article": (lambda mp, tmp: ["index", "--config", mp(tram=False).config_path], "no article found"),
-    "non-UTF-8 article": (lambda mp, tmp: ["ask", "why?", "--config",
-                                           _project_with(mp, "latin1.txt", b"caf\xe9 cr\xe8me").config_path],
-                          "not UTF-8"),
-    "empty article": (lambda mp, tmp: ["index", "--config", _project_with(mp, "empty.txt", b"").config_path],
-                      "the article is empty"),
-    "whitespace article": (lambda mp, tmp: ["index", "--config",
-                                            _project_with(mp, "blank.txt", b" \n\n\t").config_path],
-                           "the article is empty"),
+    "only article not UTF-8": (lambda mp, tmp: ["ask", "why?", "--config", _alone(mp, "latin1.txt", b"caf\xe9")],
+                               "not UTF-8"),
+    "only article empty": (lambda mp, tmp: ["index", "--config", _alone(mp, "empty.txt", b"")], "the article is empty"),
     "missing question file": (lambda mp, tmp: ["eval", tmp / "nope.yaml", "--config", mp().config_path],
                               "question file not found"),
     "invalid question file": (lambda mp, tmp: ["eval", _write(tmp / "q.yaml", "- {gold: [a]}\n"),
@@ -311,6 +314,27 @@ def test_bad_input_exits_2_with_one_line(capsys, make_project, tmp_path, case):
     capsys.readouterr()
     code, out, err = run(capsys, *args)
     assert_clean_error(code, out, err, needle)
+
+
+@pytest.mark.parametrize("name, content, why", [
+    ("latin1.txt", b"caf\xe9 cr\xe8me", "not UTF-8"),
+    ("empty.txt", b"", "the article is empty"),
+    ("blank.md", b" \n\n\t", "the article is empty"),
+])
+def test_one_bad_article_is_skipped_with_a_warning_and_the_others_answer(capsys, caplog, make_project, name, content,
+                                                                         why):
+    project = _project_with(make_project, name, content)
+    with caplog.at_level(logging.WARNING, logger="bot"):
+        code, out, err = run(capsys, "ask", "When will construction begin?", "--config", project.config_path)
+    assert code == 0 and "2026" in out
+    warnings = [r.getMessage() for r in caplog.records if name in r.getMessage()]
+    assert len(warnings) == 1 and why in warnings[0] and "skipping" in warnings[0]
+    assert [r.levelno for r in caplog.records if name in r.getMessage()] == [logging.WARNING]
+    code, out, err = run(capsys, "list", "--json", "--config", project.config_path)
+    assert code == 0
+    listed = json.loads(out.strip().splitlines()[-1])
+    assert [a["id"] for a in listed if not a.get("skipped")] == ["tram.en"]
+    assert [(a["file"], why in a["skipped"]) for a in listed if a.get("skipped")] == [(name, True)]
 
 
 def test_usage_errors_exit_2(capsys):

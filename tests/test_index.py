@@ -44,12 +44,14 @@ def test_build_covers_every_sentence(built, encoders):
     _, articles, index = built
     rows = [s for a in articles for s in a.sentences]
     assert index.rows == rows
-    assert [r.id for r in index.rows] == list(range(len(rows)))
-    for view in ("dense.sent", "dense.ctx", "topic.sent"):
+    assert [r.id for r in index.rows] == [f"{r.article}#{n}" for a in articles
+                                          for n, r in enumerate(a.sentences, start=1)]
+    assert set(index.views) == {"dense.ctx", "topic.sent", "topic.vocab"}  # no bare-sentence view: unused
+    for view in ("dense.ctx", "topic.sent"):
         assert index.views[view].ntotal == len(rows)
-    assert index.views["dense.sent"].d == 64 and index.views["topic.sent"].d == 32
+    assert index.views["dense.ctx"].d == 64 and index.views["topic.sent"].d == 32
     assert index.views["topic.vocab"].ntotal == len(index.vocab) > 0
-    norms = np.linalg.norm(index.matrix("dense.sent"), axis=1)
+    norms = np.linalg.norm(index.matrix("dense.ctx"), axis=1)
     assert np.allclose(norms, 1.0, atol=1e-4)
 
 
@@ -83,12 +85,16 @@ def test_manifest_fields(built):
     built_at = dt.datetime.fromisoformat(manifest["built_at"])
     assert built_at.tzinfo is not None
     assert abs((dt.datetime.now(dt.UTC) - built_at).total_seconds()) < 600
-    expected_files = {"rows.jsonl", "articles.json", "vocab.json", "dense.sent.faiss", "dense.ctx.faiss",
+    expected_files = {"rows.jsonl", "articles.json", "vocab.json", "terms.jsonl", "names.json", "dense.ctx.faiss",
                       "topic.sent.faiss", "topic.vocab.faiss"}
     assert set(manifest["files"]) == expected_files
     for name, digest in manifest["files"].items():
         assert hashlib.sha256((project.index / name).read_bytes()).hexdigest() == digest
-    assert sorted(p.name for p in project.index.iterdir()) == sorted(expected_files | {"manifest.json", ".gitkeep"})
+    assert sorted(p.name for p in project.index.iterdir()) == sorted(
+        expected_files | {"manifest.json", ".gitkeep", "embeddings"})
+    assert sorted(p.name for p in (project.index / "embeddings").iterdir()) == sorted(
+        f"{key}.npz" for key in manifest["embeddings"].values())
+    assert set(manifest["stamps"]) == set(manifest["embeddings"]) == {"tram.en", "bakery.en"}
 
 
 def test_rows_file_has_one_sentence_per_vector_id(built):
@@ -97,7 +103,9 @@ def test_rows_file_has_one_sentence_per_vector_id(built):
     assert len(lines) == len(index.rows)
     for n, line in enumerate(lines):
         row = json.loads(line)
-        assert row["id"] == n
+        first = index.spans[row["article"]][0]
+        assert row["id"] == index.rows[n].id == f"{row['article']}#{n - first + 1}"
+        assert index.position(row["id"]) == n
         assert row["text"] == index.rows[n].text
 
 
@@ -125,11 +133,11 @@ def test_build_without_topic_encoder(make_project, encoders):
 
 def test_search_finds_a_sentence_by_its_own_vector(built):
     _, _, index = built
-    ids, scores = index.search("dense.sent", index.matrix("dense.sent")[5], k=3)
+    ids, scores = index.search("dense.ctx", index.matrix("dense.ctx")[5], k=3)
     assert len(ids) == 3 and ids[0] == 5
     assert scores[0] == pytest.approx(1.0, abs=1e-4)
     assert list(scores) == sorted(scores, reverse=True)
-    ids, _ = index.search("dense.sent", index.matrix("dense.sent")[0], k=10_000)
+    ids, _ = index.search("dense.ctx", index.matrix("dense.ctx")[0], k=10_000)
     assert len(ids) == len(index.rows)
 
 
@@ -142,7 +150,7 @@ def test_context_view_embeds_the_sentence_under_its_title(built, encoders):
     titles = {a.id: a.title for a in articles}
     row = next(r for r in index.rows if r.article == "tram.en" and r.kind == "prose")
     expected = encoders["dense"].encode_passages([context_text(titles[row.article], row.text)])[0]
-    assert np.allclose(index.matrix("dense.ctx")[row.id], expected, atol=1e-5)
+    assert np.allclose(index.matrix("dense.ctx")[index.position(row.id)], expected, atol=1e-5)
 
 
 def test_article_vocabulary(make_project):
@@ -235,7 +243,7 @@ def test_load_other_encoders(built, roles, needle):
 
 
 def _truncate_faiss(folder):
-    path = folder / "dense.sent.faiss"
+    path = folder / "dense.ctx.faiss"
     path.write_bytes(path.read_bytes()[:100])
 
 
@@ -351,10 +359,13 @@ def test_ensure_index_builds_then_reuses(project, encoders):
     assert forced.rows == first.rows
 
 
-REBUILD_CASES = {
+ARTICLE_CASES = {
     "article edited": lambda p: _edit_article(p),
     "article added": lambda p: _add_article(p),
     "article removed": lambda p: _remove_article(p),
+}
+REBUILD_CASES = {
+    **ARTICLE_CASES,
     "encoder changed": lambda p: p.write_config(dense={"backend": "hashing", "model": "48"}),
     "topic encoder dropped": lambda p: p.write_config(topic=None),
     **{name: (lambda p, damage=damage: damage(p.index)) for name, (damage, _) in CORRUPTIONS.items()},
@@ -369,10 +380,12 @@ def test_engine_rebuilds_an_unusable_index(built, name, caplog):
     config = project.config()
     with caplog.at_level(logging.INFO, logger="bot"):
         engine = Engine(config)
-    assert not (project.index / MARKER).exists()  # the folder was replaced by a fresh build
-    assert any("rebuilding the index" in r.getMessage() for r in caplog.records)
+    assert not (project.index / MARKER).exists()  # the folder was replaced by a fresh save
+    why = "index updated" if name in ARTICLE_CASES else "rebuilding the index"  # articles: incremental
+    assert any(why in r.getMessage() for r in caplog.records)
     articles = load_articles(project.articles)
-    assert engine.index.rows == [s for a in articles for s in a.sentences]
+    assert sorted(engine.index.rows, key=lambda r: r.id) == sorted((s for a in articles for s in a.sentences),
+                                                                   key=lambda r: r.id)
     assert engine.ask("When will construction begin?").passage is not None
     # The rebuilt index was saved and now loads as it is.
     expect = {"encoders": engine.index.manifest["encoders"], "articles": {a.id: a.sha256 for a in articles}}
@@ -387,15 +400,15 @@ def test_rebuild_log_line_says_why(built, caplog):
     _edit_article(project)
     with caplog.at_level(logging.INFO, logger="bot"):
         Engine(project.config())
-    reasons = [r.getMessage() for r in caplog.records if "rebuilding the index" in r.getMessage()]
-    assert len(reasons) == 1
-    assert "stale (edited: tram.en)" in reasons[0]
+    reasons = [r.getMessage() for r in caplog.records if "index" in r.getMessage()]
+    assert [r for r in reasons if "rebuilding" in r] == []  # an article edit is an update, not a rebuild
+    assert "index updated: edited tram.en" in reasons
 
 
 def test_read_only_index_folder_serves_from_memory(built, caplog):
     project, _, _ = built
     _edit_article(project)  # the saved index is stale and cannot be replaced
-    before = {p.name: p.read_bytes() for p in project.index.iterdir()}
+    before = {p.name: p.read_bytes() for p in project.index.rglob("*") if p.is_file()}
     os.chmod(project.root, stat.S_IRUSR | stat.S_IXUSR)
     try:
         if os.access(project.root, os.W_OK):
@@ -406,7 +419,7 @@ def test_read_only_index_folder_serves_from_memory(built, caplog):
         assert answer.passage is not None
         assert "A new paragraph was added later." in [r.text for r in engine.index.rows]
         assert any("serving from memory" in r.getMessage() for r in caplog.records)
-        assert {p.name: p.read_bytes() for p in project.index.iterdir()} == before
+        assert {p.name: p.read_bytes() for p in project.index.rglob("*") if p.is_file()} == before
     finally:
         os.chmod(project.root, stat.S_IRWXU)
 

@@ -10,12 +10,14 @@ import pytest
 
 from bot.errors import ArticleError
 from bot.ingest import (
+    FileStamp,
     article_files,
     article_id,
     is_noise,
     is_question,
     load_articles,
     parse_article,
+    read_folder,
     split_sentences,
 )
 from bot.text import clean
@@ -98,7 +100,7 @@ def test_xiaomi_prose_paragraphs_are_numbered_in_order(xiaomi):
     for p in range(1, 5):
         numbers = [s.number for s in prose if s.paragraph == p]
         assert numbers == list(range(1, len(numbers) + 1))
-    assert [s.id for s in xiaomi.sentences] == list(range(len(xiaomi.sentences)))
+    assert [s.id for s in xiaomi.sentences] == [f"xiaomi-us.fr#{n}" for n in range(1, len(xiaomi.sentences) + 1)]
     assert xiaomi.answerable == [s for s in xiaomi.sentences if s.kind == "prose"]
 
 
@@ -268,11 +270,12 @@ def test_article_id_drops_only_the_final_extension(tmp_path, name, expected):
 def test_sidecar_metadata_and_language_override(tmp_path):
     path = write(tmp_path / "tram.txt", "The tram opens in 2027. The council approved it on Tuesday.\n")
     write(tmp_path / "tram.yaml", "title: The tram\nsource: Daily Bugle\nurl: https://example.org/t\n"
-                                  "date: 2025-09-17\nlanguage: fr\nauthor: ignored\n")
+                                  "date: 2025-09-17\nlanguage: fr\nauthor: Ann Lee\ncolour: ignored\n")
     art = parse_article(path)
     assert (art.title, art.source, art.url, art.date, art.language) == (
         "The tram", "Daily Bugle", "https://example.org/t", "2025-09-17", "fr")
-    assert "author" not in art.meta
+    assert art.meta["author"] == "Ann Lee"
+    assert "colour" not in art.meta
 
 
 def test_language_detected_without_sidecar(tmp_path):
@@ -344,7 +347,7 @@ def test_errors_exit_with_code_2(tmp_path):
 
 # ----- folders -----------------------------------------------------------------------------------
 
-def test_load_articles_in_name_order_with_global_ids(tmp_path):
+def test_load_articles_in_name_order_with_stable_ids(tmp_path):
     write(tmp_path / "b.en.txt", "The bakery reopened on Monday. It opens six days a week.\n")
     write(tmp_path / "a.en.md", "The tram opens in 2027.\n\nphoto.jpg\n\nIt has 19 stops.\n")
     write(tmp_path / "b.en.yaml", "title: Bakery\n")
@@ -353,7 +356,7 @@ def test_load_articles_in_name_order_with_global_ids(tmp_path):
     arts = load_articles(tmp_path)
     assert [a.id for a in arts] == ["a.en", "b.en"]
     ids = [s.id for a in arts for s in a.sentences]
-    assert ids == list(range(len(ids)))
+    assert ids == ["a.en#1", "a.en#2", "a.en#3", "b.en#1", "b.en#2"]  # per article: adding one moves no other
     assert arts[1].title == "Bakery"
     assert [p.name for p in article_files(tmp_path)] == ["a.en.md", "b.en.txt"]
 
@@ -399,3 +402,38 @@ def test_question_in_closing_quotes_is_never_an_answer(tmp_path):
     kinds = [(s.text, s.kind) for s in parse_article(path).sentences]
     assert kinds == [("« Les ventes vont-elles baisser ? »", "question"),
                      ("Le marché reste difficile pour la marque.", "prose")]
+
+
+# ----- scanning a folder: unchanged files unread, bad files skipped ------------------------------
+
+def test_read_folder_skips_bad_files_with_the_reason_and_keeps_the_others(tmp_path):
+    write(tmp_path / "good.en.txt", "The tram opens in 2027. It has 19 stops.\n")
+    (tmp_path / "latin1.txt").write_bytes("Le café ouvre à 8 h.".encode("latin-1"))
+    write(tmp_path / "empty.txt", "")
+    write(tmp_path / "blank.md", "   \n\n  ")
+    write(tmp_path / "good.en.md", "Another file with the same id.\n")
+    found, skipped = read_folder(tmp_path)
+    assert list(found) == ["good.en"]
+    reasons = {s.stamp.name: s.reason for s in skipped}
+    assert set(reasons) == {"latin1.txt", "empty.txt", "blank.md", "good.en.txt"}
+    assert "not UTF-8" in reasons["latin1.txt"] and "empty" in reasons["empty.txt"]
+    assert "same id" in reasons["good.en.txt"] or "already has the id" in reasons["good.en.txt"]
+    assert all(str(tmp_path) in r and "\n" not in r for r in reasons.values())
+
+
+def test_read_folder_does_not_read_unchanged_files(tmp_path, monkeypatch):
+    import bot.ingest as ingest
+
+    path = write(tmp_path / "a.txt", "The tram opens in 2027.\n")
+    write(tmp_path / "a.yaml", "title: Tram\n")
+    found, _ = read_folder(tmp_path)
+    stamp = found["a"].stamp
+    assert stamp == FileStamp.of(path) and stamp.sidecar is not None
+    parsed = []
+    monkeypatch.setattr(ingest, "parse_article", lambda p: parsed.append(p))
+    again, _ = read_folder(tmp_path, {"a": stamp})
+    assert again == {"a": stamp} and parsed == []  # same size, mtime and sidecar: not opened
+    write(tmp_path / "a.yaml", "title: Tram line\n")  # a sidecar edit is a change too
+    read_folder(tmp_path, {"a": stamp})
+    assert parsed == [path]
+    assert FileStamp.from_json(stamp.to_json()) == stamp

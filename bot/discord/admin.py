@@ -43,7 +43,7 @@ class Admin(commands.Cog):
     async def article(self, interaction: discord.Interaction, article: str | None = None) -> None:
         lang = lang_of(interaction.locale)
         engine = self.bot.engine
-        art_id = engine.resolve_article(article) or engine.index.articles[0].id
+        art_id = engine.resolve_article(article) or engine.article_ids()[0]
         info = next(a for a in engine.index.articles if a.id == art_id)
         manifest = engine.index.manifest
         embed = discord.Embed(title=clip(f"📰 {info.title}", 256), colour=COLOUR_SUMMARY)

@@ -1,8 +1,9 @@
 """👍 / 👎 feedback: persistent buttons and the SQLite store behind them.
 
 The buttons are ``DynamicItem``s whose custom id carries the answer id, so they keep working after
-a restart with no view to re-attach. Each answer the bot sends is recorded (question, answer
-sentence, article); each vote is keyed by (answer, hashed user), so a second click changes the vote
+a restart with no view to re-attach. Each answer the bot sends is recorded (question, article, and
+the answer sentence's stable id ``<article>#<n>``, which does not move when other articles are
+added); each vote is keyed by (answer, hashed user), so a second click changes the vote
 instead of adding one. User ids are stored only as salted SHA-256 hashes. A database that cannot
 be opened or written is logged once and the bot keeps answering.
 """
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS answers (
-    id TEXT PRIMARY KEY, question TEXT NOT NULL, sentence_id INTEGER, article TEXT,
+    id TEXT PRIMARY KEY, question TEXT NOT NULL, sentence_id TEXT, article TEXT,
     abstained INTEGER NOT NULL, created_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS votes (
     answer_id TEXT NOT NULL, user_hash TEXT NOT NULL, vote INTEGER NOT NULL, article TEXT,
@@ -70,7 +71,7 @@ class FeedbackStore:
             self._failed = True
             return default
 
-    def record_answer(self, question: str, sentence_id: int | None, article: str | None, abstained: bool) -> str:
+    def record_answer(self, question: str, sentence_id: str | None, article: str | None, abstained: bool) -> str:
         """Store an answer the bot is about to send; returns its id (also when the store fails)."""
         answer_id = uuid.uuid4().hex[:16]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import sqlite3
 
 import discord
@@ -33,8 +34,8 @@ async def test_index_damaged_while_running_is_served_then_rebuilt(simcord_env, p
     channel, admin = admin_in(simcord_env)
     index = private_corpus / "index"
     if damage == "delete":
-        for path in index.iterdir():
-            path.unlink()
+        shutil.rmtree(index)
+        index.mkdir()
     elif damage == "truncate":
         path = index / "dense.ctx.faiss"
         path.write_bytes(path.read_bytes()[:100])
@@ -113,8 +114,7 @@ async def test_locked_feedback_database_still_answers(simcord_env, tmp_path, cap
 
 async def test_restart_after_index_deleted_rebuilds(simcord_env, private_corpus, bot_config):
     channel, admin = admin_in(simcord_env)
-    for path in (private_corpus / "index").iterdir():
-        path.unlink()
+    shutil.rmtree(private_corpus / "index")
     engine = Engine(load_config(private_corpus / "config.yaml"))
     await simcord_env.restart_bot(create_bot(bot_config, engine=engine))
     assert "vice-président" in (await ask(admin, channel)).description

@@ -1,0 +1,335 @@
+"""Fetch one web page safely: http(s) only, public addresses only, bounded in time and size.
+
+Anyone who can talk to the bot can make it fetch a URL, so the fetch must not become a way into the
+network the bot runs on (SSRF). Unless ``fetch.allow_private_hosts`` is set:
+
+* a literal IP host (``http://10.0.0.1/``, ``http://[::1]/``) is checked before any connection;
+* a host name is resolved by :class:`PublicResolver`, which drops every non-public address, and
+  aiohttp connects to one of the addresses it returned. The check and the connection use the same
+  lookup, so a name that resolves to a public address when checked and to 127.0.0.1 when connected
+  (DNS rebinding) cannot slip through. The DNS cache is off, so every new connection (a redirect to
+  another host, or after the server closed the last one) looks the name up and checks it again.
+
+Redirects are followed by hand so that every hop gets the same checks. URLs with a user name or
+password are refused: a news article needs no login, and the credentials would end up in logs,
+error messages and article sidecars. Environment proxies are ignored (``trust_env=False``): through
+a proxy the resolver would only ever see the proxy's name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import ipaddress
+import logging
+import os
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from http import HTTPStatus
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
+from yarl import URL
+
+from .config import FetchConfig
+from .errors import FetchError, one_line
+
+log = logging.getLogger(__name__)
+
+#: Media types worth extracting an article from; anything else is refused before its body is read.
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # a NAT64 gateway forwards these to the IPv4 inside
+ALLOW_HINT = "to fetch from your own network set `fetch: {allow_private_hosts: true}` in config.yaml"
+ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
+CHUNK = 64 * 1024
+SHOWN_URL_CHARS = 200  # longer URLs are cut in messages so that an error stays one readable line
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One fetched page: the final URL after redirects, the raw body and its declared type."""
+
+    url: str
+    body: bytes
+    content_type: str  # lower-case media type without parameters, e.g. "text/html"
+    charset: str | None  # lower-case, from the Content-Type header; None when the server did not say
+
+
+class _RefusedAddress(OSError):
+    """Raised inside the resolver; aiohttp wraps it in ClientConnectorDNSError, fetch unwraps it."""
+
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(f"{host} resolves only to non-public addresses ({address})")
+        self.host, self.address = host, address
+
+
+def is_public_address(address: str) -> bool:
+    """True if ``address`` (an IPv4 or IPv6 literal) is a public unicast address.
+
+    IPv4 embedded in IPv6 (``::ffff:127.0.0.1``, NAT64 ``64:ff9b::``, 6to4, Teredo) is judged by the
+    IPv4 inside, since that is where the packets can end up. Anything that does not parse is not public.
+    """
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped or ip in NAT64:  # the IPv4 address itself, reached over IPv6
+            return is_public_address(str(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)))
+        tunnelled = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if tunnelled is not None and not is_public_address(str(tunnelled)):
+            return False
+    return ip.is_global and not (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast
+                                 or ip.is_reserved or ip.is_unspecified)
+
+
+def public_results(results: list[ResolveResult]) -> list[ResolveResult]:
+    """The resolved addresses a fetch may connect to: the public ones, in the resolver's order."""
+    return [r for r in results if is_public_address(r["host"])]
+
+
+class PublicResolver(AbstractResolver):
+    """aiohttp resolver that returns only public addresses, so connections go to checked addresses."""
+
+    def __init__(self, inner: AbstractResolver | None = None) -> None:
+        self._inner = inner or DefaultResolver()
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        results = await self._inner.resolve(host, port, family)
+        public = public_results(results)
+        if not public:
+            raise _RefusedAddress(host, ", ".join(r["host"] for r in results) or "no address")
+        return public
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+def shown(url: URL | str) -> str:
+    """``url`` for a message: without credentials, on one line, cut when very long."""
+    if isinstance(url, URL):
+        url = str(url.with_user(None)) if url.absolute and (url.user or url.password) else str(url)
+    text = " ".join(url.split())
+    return text if len(text) <= SHOWN_URL_CHARS else text[:SHOWN_URL_CHARS - 1] + "…"
+
+
+def _problem(asked: str, current: URL, message: str) -> FetchError:
+    """A one-line FetchError naming the URL asked for and, after a redirect, the hop that failed."""
+    where = asked if shown(current) == asked else f"{asked} (redirected to {shown(current)})"
+    return FetchError(f"{where}: {message}")
+
+
+def parse_url(url: str) -> URL:
+    """``url`` as an absolute http(s) URL without credentials, or a FetchError saying what is accepted."""
+    text = url.strip()
+    try:
+        parsed = URL(text)
+    except (ValueError, TypeError):
+        raise FetchError(f"{shown(text)}: not a valid web address") from None
+    return _checked_url(shown(parsed), parsed)
+
+
+def _checked_url(asked: str, url: URL) -> URL:
+    """The scheme, host and credential checks every hop must pass."""
+    if not url.scheme:
+        raise _problem(asked, url, "not a web address: give the full URL, starting with https://")
+    if url.scheme not in ("http", "https"):
+        raise _problem(asked, url, f"only http:// and https:// web pages can be fetched, not {url.scheme}:")
+    if not url.host:
+        raise _problem(asked, url, "the URL has no host name")
+    if url.user or url.password:
+        raise _problem(asked, url, "URLs with a user name or password are refused: remove the 'user:pass@' part")
+    return url.with_fragment(None)
+
+
+def _check_literal_host(asked: str, url: URL, cfg: FetchConfig) -> None:
+    """Refuse a literal IP host that is not public (aiohttp connects to those without resolving).
+
+    Legacy numeric forms (``2130706433``, ``127.1``) are refused always: no real link uses them, and
+    they exist to get past checks like this one.
+    """
+    host = url.raw_host or ""  # the form aiohttp connects to (IDNA-encoded names, bare IPv6)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if ":" in host or host.replace(".", "").isdigit():
+            raise _problem(asked, url, f"'{host}' is not a plain IP address or host name") from None
+        return  # a host name: PublicResolver checks what it resolves to
+    if not cfg.allow_private_hosts and not is_public_address(host):
+        raise _problem(asked, url, f"refused: {host} is a private, loopback or reserved address; {ALLOW_HINT}")
+
+
+@asynccontextmanager
+async def _session(cfg: FetchConfig) -> AsyncIterator[aiohttp.ClientSession]:
+    """A one-fetch session: the public-only resolver, no DNS cache, no environment proxies."""
+    resolver = None if cfg.allow_private_hosts else PublicResolver()
+    connector = aiohttp.TCPConnector(resolver=resolver, use_dns_cache=False, limit=4)
+    headers = {"User-Agent": cfg.user_agent, "Accept": ACCEPT}
+    try:
+        async with aiohttp.ClientSession(connector=connector, headers=headers, trust_env=False,
+                                         timeout=aiohttp.ClientTimeout(total=None)) as session:
+            yield session
+    finally:
+        if resolver is not None:
+            await resolver.close()
+
+
+async def fetch(url: str, cfg: FetchConfig) -> Fetched:
+    """Fetch the web page at ``url`` within the limits of ``cfg``.
+
+    Raises:
+        FetchError: one line naming the URL and what went wrong (bad scheme, refused address,
+            unreachable, timeout, HTTP error, redirect loop, too large, not a web page).
+    """
+    start = parse_url(url)
+    asked = shown(start)
+    try:
+        async with asyncio.timeout(cfg.timeout), _session(cfg) as session:
+            return await _follow(session, start, asked, cfg)
+    except TimeoutError:
+        raise FetchError(f"{asked}: no complete answer within {cfg.timeout:g} s (the site is slow or "
+                         "unreachable; fetch.timeout in config.yaml sets the limit)") from None
+
+
+def fetch_sync(url: str, cfg: FetchConfig) -> Fetched:
+    """:func:`fetch` for synchronous callers: the CLI, or a worker thread (``asyncio.to_thread``).
+
+    Called on a thread whose event loop is running, it runs the fetch on a helper thread, because
+    ``asyncio.run`` cannot nest; that blocks the loop, so async code should ``await fetch()`` instead.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(fetch(url, cfg))
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="fetch") as pool:
+        return pool.submit(asyncio.run, fetch(url, cfg)).result()
+
+
+async def _follow(session: aiohttp.ClientSession, start: URL, asked: str, cfg: FetchConfig) -> Fetched:
+    """GET ``start``, following at most ``cfg.max_redirects`` redirects, each hop checked anew."""
+    current, seen = start, {start}
+    while True:
+        _check_literal_host(asked, current, cfg)
+        try:
+            async with session.get(current, allow_redirects=False) as resp:
+                target = _redirect_target(asked, current, resp)
+                if target is None:
+                    return await _page(asked, current, resp, cfg)
+        except aiohttp.ClientError as err:
+            raise _client_error(asked, current, err) from None
+        if target in seen:
+            raise _problem(asked, current, f"redirect loop: {shown(target)} was already visited")
+        if len(seen) > cfg.max_redirects:
+            raise _problem(asked, current, f"more than {cfg.max_redirects} redirects (fetch.max_redirects "
+                                           "in config.yaml sets the limit)")
+        log.info("fetch %s: redirected to %s", asked, shown(target))
+        current = target
+        seen.add(target)
+
+
+def _redirect_target(asked: str, current: URL, resp: aiohttp.ClientResponse) -> URL | None:
+    """Where a redirect response points (checked like the first URL), or None if it is no redirect."""
+    location = resp.headers.get("Location")
+    if resp.status not in REDIRECTS or not location:
+        return None
+    try:
+        target = current.join(URL(location))
+    except (ValueError, TypeError):
+        raise _problem(asked, current, f"redirects to an invalid address {shown(location)!r}") from None
+    return _checked_url(asked, target)
+
+
+async def _page(asked: str, current: URL, resp: aiohttp.ClientResponse, cfg: FetchConfig) -> Fetched:
+    """The final response as a Fetched, after the status, type and size checks."""
+    if resp.status >= 300:
+        raise _problem(asked, current, _status_message(resp.status, resp.reason))
+    # No type, or the catch-all octet-stream that misconfigured servers send for HTML: look at the body.
+    declared = "Content-Type" in resp.headers and resp.content_type != "application/octet-stream"
+    if declared:
+        _check_type(asked, current, resp.content_type)
+    if resp.content_length is not None and resp.content_length > cfg.max_bytes:
+        raise _problem(asked, current, f"the page is {resp.content_length:,} bytes, over the limit of "
+                                       f"{cfg.max_bytes:,} (fetch.max_bytes in config.yaml)")
+    body = await _read(asked, current, resp, cfg.max_bytes)
+    content_type = resp.content_type if declared else _sniff(asked, current, body)
+    charset = resp.charset.lower() if declared and resp.charset else None
+    return Fetched(str(current), body, content_type, charset)
+
+
+async def _read(asked: str, current: URL, resp: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The body, counted while streaming: reading stops as soon as it passes ``limit`` bytes."""
+    chunks, total = [], 0
+    async for chunk in resp.content.iter_chunked(CHUNK):
+        total += len(chunk)
+        if total > limit:
+            raise _problem(asked, current, f"the page is over the limit of {limit:,} bytes "
+                                           "(fetch.max_bytes in config.yaml)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _check_type(asked: str, current: URL, media: str) -> None:
+    """Refuse what is not a web page, saying what it is."""
+    if media in PAGE_TYPES:
+        return
+    if media == "application/pdf":
+        what = "is a PDF, not a web page (copy its text into a .txt file in the articles folder)"
+    elif media.startswith("image/"):
+        what = f"is an image ({media}), not a web page"
+    elif media.startswith(("audio/", "video/")):
+        what = f"is a {media.split('/')[0]} file ({media}), not a web page"
+    else:
+        what = f"is {media}, not a web page (expected text/html)"
+    raise _problem(asked, current, what)
+
+
+MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+         (b"GIF8", "image/gif"))
+
+
+def _sniff(asked: str, current: URL, body: bytes) -> str:
+    """The media type of a body sent without Content-Type: HTML if it starts with a tag."""
+    for magic, media in MAGIC:
+        if body.startswith(magic):
+            _check_type(asked, current, media)
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return "text/html"
+    raise _problem(asked, current, "the server sent no Content-Type and the body is not HTML")
+
+
+def _status_message(status: int, reason: str | None) -> str:
+    """``HTTP 404 Not Found`` plus what the user can do about that class of status."""
+    try:
+        reason = reason or HTTPStatus(status).phrase
+    except ValueError:
+        reason = reason or "error"
+    hint = {401: "the page needs a login", 403: "the site refuses the request: it may need a login or block bots",
+            404: "check the address", 410: "the page was removed", 429: "too many requests: try again later"}
+    extra = hint.get(status) or ("the site has a problem: try again later" if status >= 500 else "")
+    return f"HTTP {status} {reason}" + (f" ({extra})" if extra else "")
+
+
+def _client_error(asked: str, current: URL, err: aiohttp.ClientError) -> FetchError:
+    """An aiohttp error as one line: refused address, DNS failure, TLS, connection, or reading."""
+    host = current.host or ""
+    if isinstance(err, aiohttp.ClientConnectorError) and isinstance(err.os_error, _RefusedAddress):
+        refused = err.os_error
+        return _problem(asked, current, f"refused: {refused.host} resolves to a private, loopback or "
+                                        f"reserved address ({refused.address}); {ALLOW_HINT}")
+    if isinstance(err, aiohttp.ClientConnectorDNSError):
+        return _problem(asked, current, f"cannot find host '{host}' (DNS lookup failed: check the address)")
+    if isinstance(err, aiohttp.ClientConnectorCertificateError):
+        reason = one_line(err.certificate_error)
+        return _problem(asked, current, f"the TLS certificate of {host} is not valid ({reason})")
+    if isinstance(err, aiohttp.ClientSSLError):
+        return _problem(asked, current, f"TLS error with {host}: {one_line(err)}")
+    if isinstance(err, aiohttp.ClientConnectorError):
+        code = err.os_error.errno  # "Connection refused" says more than asyncio's "Connect call failed"
+        reason = os.strerror(code) if code else err.os_error.strerror or one_line(err.os_error)
+        return _problem(asked, current, f"cannot connect to {host}:{current.port} ({reason})")
+    return _problem(asked, current, f"the connection failed while reading the page ({one_line(err)})")

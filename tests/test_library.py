@@ -1,0 +1,310 @@
+"""`article-bot add / remove / list` against a real HTTP server on 127.0.0.1, and the incremental index
+behind them: one line and a non-zero exit for every bad input, with ``articles/`` and ``index/``
+exactly as before; stable sentence ids; an update interrupted half-way leaves the previous index.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+import yaml
+
+from bot.cli import main
+from bot.config import EncoderConfig
+from bot.discord.feedback import FeedbackStore
+from bot.encoders import load_encoder
+from bot.engine import Engine, ensure_index
+from bot.index import SentenceIndex
+from bot.ingest import load_articles
+from tests.test_extract import FRENCH_PARAGRAPH, NEWS_PAGE, PARAGRAPHS, PAYWALL_PAGE, french_page
+from tests.waits import GUARD_S
+from tests.webserver import PageServer
+
+SECOND_PAGE = NEWS_PAGE.replace("Halverton approves Blue Line tram after decade of debate",
+                                "Riverside hospital opens a new wing") \
+    .replace("halverton-tram", "hospital-wing").replace("The city council approved the Blue Line tram",
+                                                        "The regional board opened the hospital wing")
+
+
+@pytest.fixture
+def server():
+    with PageServer() as s:
+        yield s
+
+
+@pytest.fixture
+def local(make_project):
+    """A tram project whose config lets the bot fetch from 127.0.0.1 (tests only), with its index built."""
+    project = make_project()
+    data = yaml.safe_load(project.config_path.read_text(encoding="utf-8"))
+    data["fetch"] = {"allow_private_hosts": True, "timeout": GUARD_S, "max_bytes": 200_000}
+    project.config_path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    Engine(project.config())
+    return project
+
+
+def cli(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def snapshot(project) -> dict[str, bytes]:
+    """Every file of articles/ and index/ with its bytes."""
+    return {str(p.relative_to(project.root)): p.read_bytes()
+            for folder in (project.articles, project.index) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# ----- add ---------------------------------------------------------------------------------------
+
+def test_add_a_url_stores_text_and_sidecar_indexes_only_it_and_answers(capsys, local, server):
+    url = server.page("/news/halverton-tram", NEWS_PAGE)
+    before = SentenceIndex.load(local.index)
+    code, out, err = cli(capsys, "add", url, "--config", local.config_path)
+    assert code == 0, err
+    art_id = "halverton-approves-blue-line-tram-after-decade-of-debate"
+    assert out.startswith(f"added {art_id}: ")
+    text = (local.articles / f"{art_id}.txt").read_text(encoding="utf-8")
+    assert all(p in text for p in PARAGRAPHS) and "cookies" not in text
+    side = yaml.safe_load((local.articles / f"{art_id}.yaml").read_text(encoding="utf-8"))
+    assert side["title"] == "Halverton approves Blue Line tram after decade of debate"
+    assert (side["date"], side["author"], side["site_name"]) == ("2025-03-11", "Maria Lindqvist",
+                                                                 "The Halverton Gazette")
+    assert side["url"].startswith("https://gazette.example/") and side["added_at"]
+    after = SentenceIndex.load(local.index)
+    n = after.spans[art_id][1] - after.spans[art_id][0]
+    assert f"{n} sentences" in out
+    assert after.rows[: len(before.rows)] == before.rows  # the old rows stay first, untouched
+    assert after.manifest["embeddings"]["tram.en"] == before.manifest["embeddings"]["tram.en"]
+    code, out, _ = cli(capsys, "ask", "the line will run how many kilometres from Northgate", "--article", art_id,
+                       "--config",
+                       local.config_path)
+    assert code == 0 and "14.2 kilometres" in out
+    code, out, _ = cli(capsys, "list", "--json", "--config", local.config_path)
+    listed = {a["id"]: a for a in json.loads(out.strip().splitlines()[-1])}
+    assert set(listed) == {"tram.en", art_id}
+    assert listed[art_id]["url"] == side["url"] and listed[art_id]["sentences"] == n
+    assert listed[art_id]["added_at"] == side["added_at"] and listed[art_id]["language"] == "en"
+
+
+def test_add_embeds_only_the_new_article(local, server, monkeypatch):
+    """Counted at the encoder: the update encodes the new article's sentences, nothing of the others."""
+    from bot import engine as engine_module
+    from bot.library import add
+
+    encoded: list[str] = []
+    real = engine_module.load_encoders
+
+    def counting(config):
+        encoders = real(config)
+        for enc in encoders.values():
+            original = enc.encode_passages
+            enc.encode_passages = lambda texts, original=original: (encoded.extend(texts), original(texts))[1]
+        return encoders
+
+    monkeypatch.setattr(engine_module, "load_encoders", counting)
+    index, art_id = add(local.config(), server.page("/a", NEWS_PAGE), None)
+    new_rows = [r for r in index.rows if r.article == art_id]
+    assert encoded and not [t for t in encoded if t.startswith("Will Halverton finally get its tram?")]
+    assert len([t for t in encoded if t.startswith(index.articles[-1].title + "\n\n")]) == len(new_rows)
+    assert index.changes.added == (art_id,) and index.changes.embedded == len(new_rows)
+
+
+def test_add_a_saved_page_and_a_text_file_with_an_id(capsys, local, tmp_path):
+    page = tmp_path / "saved.html"
+    page.write_bytes(french_page('<meta charset="windows-1252">').encode("cp1252"))
+    note = tmp_path / "note.txt"
+    note.write_text("The ferry to Merrow Island will run every hour from May. It takes 40 minutes.\n",
+                    encoding="utf-8")
+    code, out, err = cli(capsys, "add", note, "--id", "ferry", "--config", local.config_path)
+    assert code == 0, err
+    assert out.startswith("added ferry: 2 sentences, en")
+    assert (local.articles / "ferry.txt").is_file()
+    code, out, err = cli(capsys, "add", page, "--config", local.config_path)
+    assert code == 0, err
+    art_id = out.split(":")[0].removeprefix("added ")
+    text = (local.articles / f"{art_id}.txt").read_text(encoding="utf-8")
+    assert FRENCH_PARAGRAPH.split(".")[0] in text  # decoded from cp1252, accents intact
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _redirect_loop(server):
+    server.redirect("/loop-b", server.url("/loop-a"))
+    return server.redirect("/loop-a", server.url("/loop-b"))
+
+
+BAD = {
+    "unreachable host": (lambda s, p, t: f"http://127.0.0.1:{_closed_port()}/story", "cannot connect"),
+    "HTTP 404": (lambda s, p, t: s.url("/missing"), "HTTP 404"),
+    "HTTP 500": (lambda s, p, t: s.page("/e", "oops", status=500), "HTTP 500"),
+    "redirect loop": (lambda s, p, t: _redirect_loop(s), "redirect loop"),
+    "too large": (lambda s, p, t: s.page("/big", NEWS_PAGE + "<p>" + "x" * 300_000 + "</p>"), "over the limit"),
+    "PDF": (lambda s, p, t: s.page("/p.pdf", b"%PDF-1.7 ...", "application/pdf"), "PDF"),
+    "image": (lambda s, p, t: s.page("/i", b"\xff\xd8\xff\xe0", "image/jpeg"), "image"),
+    "paywall": (lambda s, p, t: s.page("/pay", PAYWALL_PAGE), "paywalled"),
+    "file URL": (lambda s, p, t: "file:///etc/passwd", "only http:// and https://"),
+    "ftp URL": (lambda s, p, t: "ftp://127.0.0.1/a", "only http:// and https://"),
+    "non-UTF-8 file": (lambda s, p, t: _file(t, "latin.txt", "Le café ouvre à 8 h.".encode("latin-1")), "not UTF-8"),
+    "empty file": (lambda s, p, t: _file(t, "empty.txt", b""), "empty"),
+    "missing file": (lambda s, p, t: str(t / "nope.txt"), "no such file"),
+    "PDF file": (lambda s, p, t: _file(t, "a.pdf", b"%PDF-1.7"), "not an article file"),
+    "existing id": (lambda s, p, t: _file(t, "tram.en.txt", b"A different tram story. It runs at night.\n"),
+                    "already exists"),
+    "duplicate content": (lambda s, p, t: str(p.articles / "tram.en.txt"), "already in the library"),
+}
+
+
+def _file(folder, name, data: bytes) -> str:
+    path = folder / name
+    path.write_bytes(data)
+    return str(path)
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_input_one_line_nonzero_and_nothing_changed(capsys, local, server, tmp_path, case):
+    source, needle = BAD[case]
+    source = source(server, local, tmp_path)
+    before = snapshot(local)
+    code, out, err = cli(capsys, "add", source, "--config", local.config_path)
+    assert code == 2 and out == ""
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("article-bot: error:") and needle in lines[0], err
+    assert snapshot(local) == before
+
+
+def test_duplicate_url_and_private_hosts(capsys, local, server, make_project):
+    url = server.page("/news/t", NEWS_PAGE)
+    assert cli(capsys, "add", url, "--config", local.config_path)[0] == 0
+    before = snapshot(local)
+    code, _, err = cli(capsys, "add", server.page("/again", NEWS_PAGE), "--config", local.config_path)
+    assert code == 2 and "already in the library" in err  # same canonical URL, same text
+    assert snapshot(local) == before
+    default = make_project()  # no fetch section: private hosts refused, before any connection
+    for host in ("127.0.0.1", "localhost"):
+        served = len(server.requests)
+        code, _, err = cli(capsys, "add", server.url("/news/t", host=host), "--config", default.config_path)
+        assert code == 2 and "allow_private_hosts" in err
+        assert len(server.requests) == served
+    assert sorted(p.name for p in default.articles.iterdir()) == ["tram.en.txt", "tram.en.yaml"]
+
+
+def test_add_rolls_back_when_indexing_fails(capsys, local, server, monkeypatch):
+    from bot import index as index_module
+
+    before = snapshot(local)
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index_module, "_embed", broken)
+    with pytest.raises(OSError):
+        from bot.library import add
+
+        add(local.config(), server.page("/n", NEWS_PAGE))
+    assert snapshot(local) == before
+
+
+# ----- remove and list ---------------------------------------------------------------------------
+
+def test_remove_drops_the_article_and_its_rows(capsys, local, server):
+    cli(capsys, "add", server.page("/n", NEWS_PAGE), "--id", "news", "--config", local.config_path)
+    code, out, err = cli(capsys, "remove", "news", "--config", local.config_path)
+    assert code == 0 and out.startswith("removed news: 1 article(s)"), err
+    assert sorted(p.name for p in local.articles.iterdir()) == ["tram.en.txt", "tram.en.yaml"]
+    index = SentenceIndex.load(local.index)
+    assert {r.article for r in index.rows} == {"tram.en"}
+    code, _, err = cli(capsys, "remove", "news", "--config", local.config_path)
+    assert code == 2 and "no article with the id 'news'" in err and "tram.en" in err
+
+
+def test_list_text(capsys, local):
+    code, out, _ = cli(capsys, "list", "--config", local.config_path)
+    assert code == 0 and out.startswith("tram.en: Will Halverton finally get its tram? [en, ")
+
+
+# ----- stable ids, incremental updates, interruption ---------------------------------------------
+
+def test_a_vote_still_points_at_its_sentence_after_an_earlier_sorting_article_is_added(local, tmp_path):
+    engine = Engine(local.config())
+    answer = engine.ask("When will construction begin?")
+    sentence = answer.passage.sentence
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store.record_answer(answer.question, sentence.id, sentence.article, answer.abstained)
+    old_position = engine.index.position(sentence.id)
+    local.add_article("aaa-first.en.txt", "An earlier article about apples. Apples grow in the valley.\n"
+                                          "\nThe harvest starts in September.\n")
+    engine.reload()
+    with sqlite3.connect(tmp_path / "feedback.sqlite3") as conn:
+        (stored,) = conn.execute("SELECT sentence_id FROM answers").fetchone()
+    assert stored == sentence.id == "tram.en#" + sentence.id.split("#")[1]
+    assert engine.index.rows[engine.index.position(stored)].text == sentence.text
+    full = SentenceIndex.build(load_articles(local.articles), _encoders())
+    assert full.rows[full.position(stored)].text == sentence.text  # a from-scratch build agrees
+    assert full.position(stored) != old_position  # ... where the row number did move
+
+
+def _encoders():
+    return {"dense": load_encoder(EncoderConfig("hashing", "64")),
+            "topic": load_encoder(EncoderConfig("hashing", "32"))}
+
+
+def test_edit_and_remove_rebuild_views_without_encoding_the_others(local):
+    config = local.config()
+    local.add_article("bakery.en.txt", "The bakery reopened on Monday. It sells bread.\n")
+    encoders = _encoders()
+    ensure_index(config, encoders)
+    path = local.articles / "bakery.en.txt"
+    path.write_text("The bakery reopened on Monday. It sells bread and cakes.\n", encoding="utf-8")
+    edited = ensure_index(config, encoders)
+    assert edited.changes.edited == ("bakery.en",) and edited.changes.embedded == 2 and edited.changes.rebuilt_views
+    path.unlink()
+    removed = ensure_index(config, encoders)
+    assert removed.changes.removed == ("bakery.en",) and removed.changes.embedded == 0
+    path.write_text("The bakery reopened on Monday. It sells bread.\n", encoding="utf-8")
+    back = ensure_index(config, encoders)  # a removed article's vectors leave embeddings/ with it
+    assert back.changes.added == ("bakery.en",) and back.changes.embedded == 2
+    engine = Engine(config)
+    assert engine.ask("it sells what", article="bakery.en").passage.sentence.text == \
+        "It sells bread."
+
+
+def test_an_update_interrupted_half_way_leaves_the_previous_index_serving(local, monkeypatch):
+    config = local.config()
+    before = snapshot(local)
+    local.add_article("bakery.en.txt", "The bakery reopened on Monday. It sells bread.\n")
+
+    def crash(self, target, sources):
+        target.mkdir()
+        raise SystemExit("killed half-way through writing the new index")
+
+    monkeypatch.setattr(SentenceIndex, "_save_embeddings", crash)
+    with pytest.raises(SystemExit):
+        ensure_index(config, _encoders())
+    monkeypatch.undo()
+    after = {k: v for k, v in snapshot(local).items() if not k.startswith("articles/bakery")}
+    assert after == before  # index/ byte for byte as it was
+    assert sorted(p.name for p in local.root.iterdir()) == ["articles", "config.yaml", "index"]  # no temp folder
+    served = SentenceIndex.load(local.index)
+    assert {r.article for r in served.rows} == {"tram.en"}
+    resumed = ensure_index(config, _encoders())  # the next start completes the update
+    assert resumed.changes.added == ("bakery.en",)
+
+
+def test_unchanged_corpus_is_loaded_without_reading_articles(local, monkeypatch):
+    from bot import ingest
+
+    def no_parse(path):
+        raise AssertionError(f"{path} was parsed although unchanged")
+
+    monkeypatch.setattr(ingest, "parse_article", no_parse)
+    index = ensure_index(local.config(), _encoders())
+    assert index.changes.any is False and {a.id for a in index.articles} == {"tram.en"}
