@@ -76,6 +76,7 @@ def ensure_index(config: Config, encoders: dict[str, Encoder], force: bool = Fal
         "search": {"threshold": ann.threshold, "hnsw_m": ann.hnsw_m, "ef_search": ann.ef_search},
     }
     old = None
+    SentenceIndex.recover(config.index_dir)
     if not force:
         try:
             old = SentenceIndex.load(config.index_dir, expect)

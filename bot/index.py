@@ -240,6 +240,8 @@ def _searchable(vectors: np.ndarray, approximate: bool, ann: AnnSettings):
 
 #: The per-article embedding store inside the index folder.
 EMBEDDINGS = "embeddings"
+#: A temporary index folder this old belongs to a save that died (a live save takes seconds to minutes).
+STALE_TMP_S = 6 * 3600
 
 
 def _now() -> str:
@@ -333,7 +335,8 @@ class SentenceIndex:
 
     @property
     def skipped(self) -> list[Skipped]:
-        return [Skipped(FileStamp.from_json(s["stamp"]), s["reason"]) for s in self.manifest.get("skipped") or []]
+        return [Skipped(FileStamp.from_json(s["stamp"]), s["reason"], bool(s.get("depends")))
+                for s in self.manifest.get("skipped") or []]
 
     # ----- building -------------------------------------------------------------------------
     @classmethod
@@ -359,6 +362,7 @@ class SentenceIndex:
         old_infos = {a.id: a for a in old.articles} if old is not None else {}
         old_keys = dict(old.manifest.get("embeddings") or {}) if old is not None else {}
         kept: list[Part] = []       # old parts that stay, in their order
+        first_seen: dict[str, str | None] = {}  # an edited article keeps the date it was first added
         pending: list[tuple[Article, str]] = []
         edited: list[str] = []
         for art_id in old_infos:
@@ -371,6 +375,7 @@ class SentenceIndex:
                 if key != old_keys.get(art_id):
                     edited.append(art_id)
                     pending.append((item, key))
+                    first_seen[art_id] = info.added_at
                     continue
                 info = dataclasses.replace(ArticleInfo.of(item, info.added_at or now), added_at=info.added_at)
             first, end = old.spans[art_id]  # type: ignore[union-attr]
@@ -392,11 +397,13 @@ class SentenceIndex:
             if part is None:
                 to_encode.append((art, key))
                 continue
-            part.info, part.rows, part.stamp = ArticleInfo.of(art, now), list(art.sentences), art.stamp
+            part.info, part.rows, part.stamp = ArticleInfo.of(art, first_seen.get(art.id) or now), \
+                list(art.sentences), art.stamp
             fresh.append(part)
             from_store += len(art.sentences)
         encoded = _embed(to_encode, encoders, views) if to_encode else {}
-        fresh += [Part(ArticleInfo.of(art, now), list(art.sentences), encoded[art.id], key, art.stamp, fresh=True)
+        fresh += [Part(ArticleInfo.of(art, first_seen.get(art.id) or now), list(art.sentences), encoded[art.id], key,
+                       art.stamp, fresh=True)
                   for art, key in to_encode]
         order = {art.id: i for i, (art, _) in enumerate(pending)}
         fresh.sort(key=lambda p: order[p.info.id])
@@ -445,7 +452,7 @@ class SentenceIndex:
             "articles": {p.info.id: p.info.sha256 for p in parts},
             "stamps": {p.info.id: p.stamp.to_json() for p in parts if p.stamp is not None},
             "embeddings": {p.info.id: p.key for p in parts},
-            "skipped": [{"stamp": s.stamp.to_json(), "reason": s.reason} for s in skipped],
+            "skipped": [{"stamp": s.stamp.to_json(), "reason": s.reason, "depends": s.depends} for s in skipped],
             "versions": _versions(),
             "built_at": now,
             "build_seconds": round(elapsed, 3),
@@ -488,7 +495,7 @@ class SentenceIndex:
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
         try:
             (tmp / "rows.jsonl").write_text(
-                "".join(json.dumps(dataclasses.asdict(r), ensure_ascii=False) + "\n" for r in self.rows),
+                "".join(json.dumps(vars(r), ensure_ascii=False) + "\n" for r in self.rows),  # flat: no asdict copy
                 encoding="utf-8")
             (tmp / "articles.json").write_text(
                 json.dumps([dataclasses.asdict(a) for a in self.articles], ensure_ascii=False, indent=1),
@@ -545,6 +552,23 @@ class SentenceIndex:
                 os.link(source, path)
             except OSError:
                 shutil.copy2(source, path)
+
+    @staticmethod
+    def recover(folder: Path) -> None:
+        """Undo what a crash between the two renames of :meth:`save` left: no ``folder`` but the previous
+        one set aside (``.index-old-<pid>``) is moved back; temporary folders of dead saves are removed."""
+        folder = Path(folder)
+        if not folder.parent.is_dir():
+            return
+        leftovers = sorted(folder.parent.glob(f".{folder.name}-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+        olds = [p for p in leftovers if p.name.startswith(f".{folder.name}-old-")]
+        if not folder.exists() and olds and (olds[0] / "manifest.json").is_file():
+            log.warning("restoring the index from %s (a save was interrupted)", olds[0])
+            os.replace(olds[0], folder)
+            olds = olds[1:]
+        for p in leftovers:
+            if p.exists() and p.is_dir() and (p in olds or time.time() - p.stat().st_mtime > STALE_TMP_S):
+                shutil.rmtree(p, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path, expect: dict | None = None) -> SentenceIndex:

@@ -93,27 +93,29 @@ class FileStamp:
     name: str
     size: int
     mtime_ns: int
-    sidecar: tuple[int, int] | None = None  # (size, mtime_ns) of the .yaml sidecar, when there is one
+    sidecar: tuple[int, ...] | None = None  # the same four numbers for the .yaml sidecar, when there is one
+    ctime_ns: int = 0   # changes with every write, chmod or rename, and no tool can set it back
+    inode: int = 0      # (``cp -p`` or ``tar x`` restore mtime; they cannot restore these two)
 
     @classmethod
     def of(cls, path: Path) -> FileStamp:
         st = path.stat()
-        side = path.with_suffix(".yaml")
         try:
-            sst = side.stat()
-            sidecar = (sst.st_size, sst.st_mtime_ns)
+            sst = path.with_suffix(".yaml").stat()
+            sidecar = (sst.st_size, sst.st_mtime_ns, sst.st_ctime_ns, sst.st_ino)
         except OSError:
             sidecar = None
-        return cls(path.name, st.st_size, st.st_mtime_ns, sidecar)
+        return cls(path.name, st.st_size, st.st_mtime_ns, sidecar, st.st_ctime_ns, st.st_ino)
 
     def to_json(self) -> dict:
-        return {"name": self.name, "size": self.size, "mtime_ns": self.mtime_ns,
-                "sidecar": list(self.sidecar) if self.sidecar else None}
+        return {"name": self.name, "size": self.size, "mtime_ns": self.mtime_ns, "ctime_ns": self.ctime_ns,
+                "inode": self.inode, "sidecar": list(self.sidecar) if self.sidecar else None}
 
     @classmethod
     def from_json(cls, data: dict) -> FileStamp:
         side = data.get("sidecar")
-        return cls(str(data["name"]), int(data["size"]), int(data["mtime_ns"]), tuple(side) if side else None)
+        return cls(str(data["name"]), int(data["size"]), int(data["mtime_ns"]), tuple(side) if side else None,
+                   int(data.get("ctime_ns", 0)), int(data.get("inode", 0)))
 
 
 def article_files(folder: Path) -> list[Path]:
@@ -333,6 +335,7 @@ class Skipped:
 
     stamp: FileStamp
     reason: str
+    depends: bool = False  # skipped because of another file (same id): checked again at every scan
 
 
 def read_folder(folder: Path, known: dict[str, FileStamp] | None = None, skipped_before: list[Skipped] = ()
@@ -352,13 +355,14 @@ def read_folder(folder: Path, known: dict[str, FileStamp] | None = None, skipped
             skipped.append(Skipped(FileStamp(path.name, 0, 0), f"{path}: cannot read article ({err.strerror})"))
             continue
         art_id = article_id(path)
-        if art_id in found:
-            skipped.append(Skipped(stamp, f"{path}: another file already has the id {art_id!r}; rename one"))
+        if art_id in found:  # never remembered: it depends on the other file, not on this one
+            skipped.append(Skipped(stamp, f"{path}: another file already has the id {art_id!r}; rename one",
+                                   depends=True))
             continue
         if known.get(art_id) == stamp:
             found[art_id] = stamp
             continue
-        if stamp in before:
+        if stamp in before and not before[stamp].depends:
             skipped.append(before[stamp])
             continue
         try:

@@ -20,6 +20,7 @@ import hashlib
 import logging
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -57,9 +58,9 @@ def is_url(source: str) -> bool:
 
 def fetch_incoming(source: str, config: Config) -> Incoming:
     """Read ``source`` (URL, .html/.htm file, .txt/.md file) into an :class:`Incoming`; nothing is written."""
-    from .extract import extract_file, extract_url
-
     if is_url(source):
+        from .extract import extract_url  # trafilatura and aiohttp: only when a page is read
+
         page = extract_url(source, config.fetch)
         meta = _page_meta(page)
         meta.setdefault("url", source)
@@ -70,6 +71,8 @@ def fetch_incoming(source: str, config: Config) -> Incoming:
         raise ArticleError(f"{source}: no such file (give a .txt, .md or .html file, or an http(s):// URL)")
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
+        from .extract import extract_file
+
         page = extract_file(path)
         return Incoming(page.text, _page_meta(page), str(path), article_id(path))
     if suffix not in ARTICLE_SUFFIXES:
@@ -177,13 +180,19 @@ def add(config: Config, source: str, art_id: str | None = None, now: str | None 
     folder = config.articles_dir
     folder.mkdir(parents=True, exist_ok=True)
     files = [folder / f"{art_id}.yaml", folder / f"{art_id}.txt"]
-    _write_atomic(files[0], yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+    if files[0].exists():
+        raise InputError(f"{files[0]} already exists (a sidecar without its article?); remove it or pick another --id")
+    written: list[Path] = []
     try:
-        _write_atomic(files[1], text)
+        for path, data in ((files[0], yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)), (files[1], text)):
+            _write_atomic(path, data)
+            written.append(path)
         index = ensure_index(config, encoders or load_encoders(config))
-    except BaseException:
-        for f in files:
+    except BaseException as err:
+        for f in written:
             f.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise ArticleError(f"cannot add {art_id!r} ({err.strerror or err}); nothing was changed") from None
         raise
     if art_id not in index.spans:  # cannot happen after _validated; never leave a file the index refused
         for f in files:
@@ -193,20 +202,36 @@ def add(config: Config, source: str, art_id: str | None = None, now: str | None 
 
 
 def remove(config: Config, art_id: str):
-    """Delete an article's file and sidecar from ``articles/`` and drop it from the index."""
+    """Delete an article's file and sidecar from ``articles/`` and drop it from the index. The files are
+    set aside first and put back if the index cannot be updated (the last article, a full disk...)."""
     from .engine import ensure_index, load_encoders
 
-    paths = [p for p in article_files(config.articles_dir) if article_id(p) == art_id]
+    folder = config.articles_dir
+    paths = [p for p in article_files(folder) if article_id(p) == art_id]
     if not paths:
-        known = ", ".join(article_id(p) for p in article_files(config.articles_dir))
+        known = ", ".join(article_id(p) for p in article_files(folder))
         raise InputError(f"no article with the id {art_id!r}; known articles: {known or 'none'}")
-    for path in paths:
-        path.unlink()
-        side = path.with_suffix(".yaml")
-        if side.is_file() and not any(p != path and p.with_suffix(".yaml") == side
-                                      for p in article_files(config.articles_dir)):
-            side.unlink()
-    return ensure_index(config, load_encoders(config))
+    if len({article_id(p) for p in article_files(folder)}) == 1:
+        raise InputError(f"{art_id!r} is the only article; add another before removing it")
+    sidecars = {p.with_suffix(".yaml") for p in paths if p.with_suffix(".yaml").is_file()}
+    sidecars = {s for s in sidecars if not any(p.with_suffix(".yaml") == s for p in article_files(folder)
+                                               if p not in paths)}
+    aside = Path(tempfile.mkdtemp(prefix=".removing-", dir=folder))
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for path in [*paths, *sidecars]:
+            os.replace(path, aside / path.name)
+            moved.append((aside / path.name, path))
+        index = ensure_index(config, load_encoders(config))
+    except BaseException as err:
+        for there, back in moved:
+            os.replace(there, back)
+        aside.rmdir()
+        if isinstance(err, OSError):
+            raise ArticleError(f"cannot remove {art_id!r} ({err.strerror or err}); nothing was changed") from None
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+    return index
 
 
 def listing(index) -> list[dict]:

@@ -82,28 +82,26 @@ class ArticleWords:
                 spans[row.article] = (spans.get(row.article, (i, i))[0], i + 1)
         self._spans = spans
         self.names: dict[str, set[str]] = names if names is not None else article_names(rows)
-        self._words: dict[str, set[str]] = {}
-        self._stems: dict[str, set[str]] = {}
-        self._by_initial: dict[str, dict[str, list[str]]] = {}
+        self._tables: dict[str, tuple[set[str], set[str], dict[str, list[str]]]] = {}
         self._fuzzy: dict[tuple[str, str], float] = {}
 
-    def _load(self, article: str) -> None:
-        first, end = self._spans.get(article, (0, 0))
-        lang = self.languages.get(article, "en")
-        ws = {fold(w) for row in self._rows[first:end] if row.kind != "noise" for w in words(row.text)}
-        self._words[article] = ws
-        self._stems[article] = {stem(w, lang) for w in ws}
-        self._by_initial[article] = _by_initial(ws)
+    def _load(self, article: str) -> tuple[set[str], set[str], dict[str, list[str]]]:
+        """(words, stems, words by initial) of ``article``, made on first use. Built whole before it
+        is published in one assignment: questions answered on other threads never see half of it."""
+        tables = self._tables.get(article)
+        if tables is None:
+            first, end = self._spans.get(article, (0, 0))
+            lang = self.languages.get(article, "en")
+            ws = {fold(w) for row in self._rows[first:end] if row.kind != "noise" for w in words(row.text)}
+            tables = (ws, {stem(w, lang) for w in ws}, _by_initial(ws))
+            self._tables[article] = tables
+        return tables
 
     def words(self, article: str) -> set[str]:
-        if article not in self._words:
-            self._load(article)
-        return self._words[article]
+        return self._load(article)[0]
 
     def stems(self, article: str) -> set[str]:
-        if article not in self._stems:
-            self._load(article)
-        return self._stems[article]
+        return self._load(article)[1]
 
     def exact(self, article: str, word: str) -> bool:
         """``word`` (or a word sharing its stem) is in ``article``."""
@@ -123,8 +121,7 @@ class ArticleWords:
         if key not in self._fuzzy:
             if len(self._fuzzy) > FUZZY_CACHE:
                 self._fuzzy.clear()
-            self.words(article)
-            pool = self._by_initial[article].get(w[0], [])
+            pool = self._load(article)[2].get(w[0], [])
             self._fuzzy[key] = max((SequenceMatcher(None, w, x).ratio() for x in pool if abs(len(x) - len(w)) <= 2),
                                    default=0.0)
         return self._fuzzy[key]

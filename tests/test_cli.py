@@ -51,7 +51,10 @@ def test_index_builds_and_reports(capsys, project):
     assert "error" not in err
 
 
-def test_index_reuses_and_force_rebuilds(capsys, built_project):
+def test_index_reuses_and_force_rebuilds(capsys, built_project, caplog):
+    with caplog.at_level(logging.INFO, logger="bot"):  # a copied library: new inodes, files read once
+        assert run(capsys, "index", "--config", built_project.config_path)[0] == 0
+    assert "(0 encoded, 0 from the store)" in caplog.text  # ... and nothing encoded
     marker = built_project.index / "marker.txt"
     marker.write_text("x", encoding="utf-8")
     assert run(capsys, "index", "--config", built_project.config_path)[0] == 0
