@@ -26,3 +26,16 @@ def test_bench_json_figures(make_project, capsys):
     assert figures["burst_questions"] == 500 and figures["burst_lost"] == figures["burst_duplicated"] == 0
     assert figures["burst_answers"] + figures["burst_cooldown_notices"] == 500
     assert 0 <= figures["burst_loop_lag_p99_ms"] <= figures["burst_loop_lag_worst_ms"]
+
+
+def test_bench_incremental_figures(make_project, capsys):
+    """The incremental run: a library of N articles, one more added, start-up on it (hashing encoders here)."""
+    project = make_project(bakery=True, ann_threshold=100)
+    assert main(["bench", "--asks", "2", "--build-sample", "0", "--no-cold", "--incremental", "8", "--json",
+                 "--config", str(project.config_path)]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["incr_articles"] == 9
+    assert figures["incr_sentences"] > 200 and figures["incr_approximate"] is True  # 8 × 30 rows, over 100: HNSW
+    for key in ("incr_embed_s", "incr_add_s", "incr_add_budget_s", "incr_load_s", "incr_startup_s"):
+        assert figures[key] > 0, key
+    assert abs(figures["incr_add_budget_s"] - (1.5 * figures["incr_embed_s"] + 1.0)) < 0.002
