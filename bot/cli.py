@@ -150,7 +150,7 @@ def cmd_eval(args) -> int:
         for o in outcomes:
             ok = ("OK " if o.rank == 1 else f"r{o.rank} " if o.rank else "-- ") if o.item.gold else \
                 ("OK " if o.abstained else "XX ")
-            print(f"{ok}[{o.language}] {o.item.q}  (conf {o.confidence:.2f}, {o.tier})"
+            print(f"{ok}[{o.language}] {o.item.q}  (conf {o.confidence:.2f}, {o.tier}, {o.sentence_id})"
                   + ("" if o.rank == 1 or o.abstained else f"\n      → {o.answer}"))
     if args.json:
         print(json.dumps(overall))

@@ -44,6 +44,7 @@ class Outcome:
     seconds: float = 0.0
     tier: str = "answer"
     span_ok: bool | None = None  # the highlighted span holds ``item.answer`` (None: the item has none)
+    sentence_id: str | None = None  # the first passage's stable id (``<article>#<n>``)
 
     @property
     def right(self) -> bool:
@@ -103,7 +104,7 @@ def run_eval(engine, items: list[Item]) -> list[Outcome]:
             span_ok = rank == 1 and span is not None and item.answer.lower() in norm(span).lower()
         out.append(Outcome(item, detect_language(item.q), answer.abstained, rank,
                            answer.passage.sentence.text if answer.passage else None, answer.confidence, seconds,
-                           str(answer.tier), span_ok))
+                           str(answer.tier), span_ok, answer.passage.sentence.id if answer.passage else None))
     return out
 
 

@@ -21,7 +21,7 @@ def bar(confidence: float, width: int = 10) -> str:
 def passage_dict(p: Passage) -> dict:
     s = p.sentence
     return {
-        "text": s.text, "article": s.article, "paragraph": s.paragraph, "sentence": s.number,
+        "id": s.id, "text": s.text, "article": s.article, "paragraph": s.paragraph, "sentence": s.number,
         "start": s.start, "end": s.end, "score": p.score,
         "context_before": [x.text for x in p.before], "context_after": [x.text for x in p.after],
     }

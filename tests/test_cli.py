@@ -105,6 +105,7 @@ def test_ask_json(capsys, built_project):
     answer = data["answer"]
     assert answer["text"] == "Construction will begin in March 2026."
     assert (answer["article"], answer["paragraph"], answer["sentence"]) == ("tram.en", 3, 1)
+    assert answer["id"] == "tram.en#8"  # stable: the 8th sentence or line of the article (slug, caption counted)
     assert answer["context_before"] == []
     assert answer["context_after"] == ["The total cost is estimated at $612 million."]
     source = (built_project.articles / "tram.en.txt").read_text(encoding="utf-8")
