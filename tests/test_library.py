@@ -357,3 +357,20 @@ def test_a_duplicate_id_file_is_checked_again_once_the_other_goes(local):
     clash.unlink()
     again = ensure_index(config, _encoders())
     assert again.skipped == [] and "It sells bread." in [r.text for r in again.rows]
+
+
+def test_a_page_slower_than_fetch_timeout_is_refused_and_nothing_changes(capsys, local, server):
+    """The handler never answers until the test is over; the bot gives up at fetch.timeout."""
+
+    async def hang(request):
+        await server.released()
+        raise AssertionError("released only at teardown")
+
+    url = server.handle("/slow", hang)
+    data = yaml.safe_load(local.config_path.read_text(encoding="utf-8"))
+    data["fetch"]["timeout"] = 0.5
+    local.config_path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    before = snapshot(local)
+    code, out, err = cli(capsys, "add", url, "--config", local.config_path)
+    assert code == 2 and out == "" and "within 0.5 s" in err and len(err.strip().splitlines()) == 1
+    assert snapshot(local) == before
