@@ -163,25 +163,51 @@ def _section(path: Path, data: dict, name: str, cls: type, nested: dict[str, Any
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise _fail(path, f"{name}.{key}", f"expected {expected.__name__}, got {value!r}")
-        if expected in (int, float) and value < 0:
+        if expected in (int, float) and value < 0 and key not in RANGES.get(name, {}):
             raise _fail(path, f"{name}.{key}", f"expected a value >= 0, got {value!r}")
         kwargs[key] = value
-    return cls(**kwargs)
+    return _in_range(path, name, cls(**kwargs))
 
 
-#: (key, what it counts, lowest, highest) of the fetch section's numbers: past these a setting is a
-#: typo, not a choice (a 0 s timeout or a 10 GB page would never be meant).
-FETCH_RANGES = (("max_bytes", "a size in bytes", 1024, 100_000_000), ("timeout", "seconds", 0.001, 300.0),
-                ("max_redirects", "a number of redirects", 0, 20))
+#: Every number of the sections read by ``_section``: (what it counts, lowest, highest). Past these a
+#: setting is a typo, not a choice: FAISS aborts the process on an HNSW graph of degree 0, a weight
+#: of 50 drowns every other signal, a 0 s timeout or a 10 GB page is never meant. One table, so every
+#: numeric key is checked the same way and the message names the key and the allowed range.
+RANGES: dict[str, dict[str, tuple[str, float, float]]] = {
+    "retrieval": {
+        "sentence_weight": ("a weight", 0.0, 10.0),
+        "lexical_weight": ("a weight", 0.0, 10.0),
+        "article_weight": ("a weight", 0.0, 10.0),
+        "translate_min_sim": ("a cosine", 0.0, 1.0),
+        "candidates": ("a number of rows", 1, 100_000),
+        "ann_threshold": ("a number of sentences", 1, 1_000_000_000),
+        "hnsw_m": ("a graph degree", 4, 256),
+        "ef_search": ("a search breadth", 8, 100_000),
+        "max_question_chars": ("a number of characters", 20, 100_000),
+    },
+    "summary": {
+        "mmr_lambda": ("a weight", 0.0, 1.0),
+        "position_prior": ("a weight", 0.0, 10.0),
+    },
+    "fetch": {
+        "max_bytes": ("a size in bytes", 1024, 100_000_000),
+        "timeout": ("seconds", 0.001, 300.0),
+        "max_redirects": ("a number of redirects", 0, 20),
+    },
+}
+
+
+def _in_range(path: Path, section: str, cfg: Any) -> Any:
+    for key, (unit, low, high) in RANGES.get(section, {}).items():
+        value = getattr(cfg, key)
+        if not low <= value <= high:
+            raise _fail(path, f"{section}.{key}", f"expected {unit} from {low:g} to {high:g}, got {value!r}")
+    return cfg
 
 
 def _fetch(path: Path, data: dict) -> FetchConfig:
-    """The ``fetch:`` section: key names and types checked by _section, then ranges and the user agent."""
+    """The ``fetch:`` section: key names, types and ranges checked by _section, then the user agent."""
     cfg = _section(path, data, "fetch", FetchConfig, {})
-    for key, unit, low, high in FETCH_RANGES:
-        value = getattr(cfg, key)
-        if not low <= value <= high:
-            raise _fail(path, f"fetch.{key}", f"expected {unit} from {low:g} to {high:g}, got {value!r}")
     agent = cfg.user_agent
     if not agent.strip() or not agent.isprintable() or not agent.isascii():
         raise _fail(path, "fetch.user_agent", f"expected one line of printable ASCII text, got {agent!r}")

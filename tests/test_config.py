@@ -129,3 +129,44 @@ def test_missing_file(tmp_path):
 def test_a_folder_is_not_a_config_file(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path)
+
+
+def _out_of_range() -> list[tuple[dict, str, str]]:
+    """For every numeric key: a value just below and just above its range, and where it goes."""
+    from bot.config import RANGES
+
+    cases = []
+    for section, keys in RANGES.items():
+        for key, (_, low, high) in keys.items():
+            step = 1 if isinstance(low, int) and isinstance(high, int) else 0.5
+            for bad in (low - step, high + step * 10):
+                cases.append(({section: {key: bad}}, f"{section}.{key}", f"from {low:g} to {high:g}"))
+    return cases + [
+        ({"retrieval": {"abstain_threshold": 7.5}}, "retrieval.abstain_threshold", "from 0 to 1"),
+        ({"retrieval": {"answer_threshold": 1.5}}, "retrieval.answer_threshold", "from 0 to 1"),
+        ({"threads": 65}, "threads", "1 to 64"),
+        ({"discord": {"max_concurrency": 0}}, "discord.max_concurrency", "1 to 64"),
+        ({"discord": {"engine_timeout": 601}}, "discord.engine_timeout", "between 0 and 600"),
+        ({"discord": {"cooldown": {"rate": 0}}}, "discord.cooldown.rate", ">= 1"),
+        ({"discord": {"cooldown": {"per": -1}}}, "discord.cooldown.per", ">= 0"),
+    ]
+
+
+@pytest.mark.parametrize("data, key, allowed", _out_of_range(), ids=lambda v: str(v)[:40])
+def test_every_numeric_key_is_range_checked(tmp_path, data, key, allowed):
+    """hnsw_m: 0 used to abort the process in FAISS (status 134); abstain_threshold: 7.5 silenced the bot."""
+    path = write_yaml(tmp_path / "config.yaml", data)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert f"'{key}'" in message and allowed in message and str(path) in message and "\n" not in message
+    assert err.value.exit_code == 2
+
+
+def test_hnsw_m_zero_is_one_line_and_exit_2_on_the_command_line(tmp_path, capsys):
+    from bot.cli import main
+
+    path = write_yaml(tmp_path / "config.yaml", {"retrieval": {"hnsw_m": 0}})
+    assert main(["index", "--config", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "retrieval.hnsw_m" in err and "from 4 to 256" in err
