@@ -212,6 +212,60 @@ def cmd_run(args) -> int:
     return check(config) if args.check else run(config)
 
 
+def cmd_sync(args) -> int:
+    from .config import load_config
+    from .discord.run import run
+
+    return run(load_config(args.config), sync_only=True)
+
+
+def _journal(args):
+    from .config import load_config
+    from .journal import Journal
+
+    config = load_config(args.config)
+    path = config.discord.feedback_db or config.path.parent / "feedback.sqlite3"
+    if not path.is_file():
+        raise InputError(f"{path}: no journal yet (it is created when the bot answers its first question)")
+    return Journal(path, config.discord.retention_days), config
+
+
+def cmd_stats(args) -> int:
+    journal, config = _journal(args)
+    if args.days is not None and not 1 <= args.days <= 3650:
+        raise InputError(f"--days must be between 1 and 3650, got {args.days}")
+    stats = journal.stats(args.guild, days_list=(args.days,) if args.days else None)
+    if stats is None:
+        raise InputError(f"{journal.path}: the journal cannot be read (see the error above)")
+    if args.json:
+        print(json.dumps(stats.to_json(), ensure_ascii=False))
+        return 0
+    for w in stats.windows:
+        o = w.outcomes
+        share = "-" if w.not_covered_share is None else f"{w.not_covered_share:.0%}"
+        print(f"last {w.days:>2} day(s): {w.total} questions, {o['answer']} answered, {o['unsure']} unsure, "
+              f"{o['not_covered']} not covered ({share}), {o['error']} errors")
+    print("most asked, not covered:" + ("" if stats.unanswered else " none"))
+    for q, n in stats.unanswered:
+        print(f"  {n}× {q}")
+    print("worst-rated answers:" + ("" if stats.worst else " none"))
+    for r in stats.worst:
+        print(f"  👎 {r.down} 👍 {r.up}  {r.question}  → {r.sentence_id or r.article or '-'}")
+    kept = f"{config.discord.retention_days} days" if config.discord.retention_days else "until deleted"
+    print(f"{stats.all_time} questions in the journal (kept {kept})")
+    return 0
+
+
+def cmd_export(args) -> int:
+    journal, _ = _journal(args)
+    try:
+        n = journal.export(args.what, args.csv)
+    except OSError as err:
+        raise InputError(f"{args.csv}: cannot write ({err.strerror})") from None
+    print(f"wrote {n} row(s) of {args.what} to {args.csv}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="article-bot", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log more (timings, index decisions)")
@@ -278,6 +332,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--burst", action="store_true",
                    help="also 500 questions from 50 users through the bot on SimCord: event-loop lag (test extra)")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("stats", parents=[common], help="questions and outcomes, what went unanswered, worst-rated")
+    p.add_argument("--days", type=int, help="one window of N days instead of 1, 7 and 30")
+    p.add_argument("--guild", type=int, help="one server's id (default: every server)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("export", parents=[common], help="the journal as CSV: questions, unanswered or feedback")
+    p.add_argument("what", choices=["questions", "unanswered", "feedback"])
+    p.add_argument("--csv", type=Path, required=True, help="file to write")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("sync", parents=[common], help="sync the slash commands with Discord now (token needed)")
+    p.set_defaults(func=cmd_sync)
 
     p = sub.add_parser("run", parents=[common], help="run the Discord bot (token from DISCORD_TOKEN)")
     p.add_argument("--check", action="store_true",

@@ -75,6 +75,7 @@ class DiscordConfig:
     engine_timeout: float = 10.0
     feedback_db: Path | None = None
     examples: tuple[str, ...] = ()
+    retention_days: int | None = 90  # questions and votes older than this are deleted; None keeps them
 
 
 #: Sent with every fetch: names the bot and where its operator can be found, as polite crawlers do.
@@ -291,7 +292,7 @@ def _discord(path: Path, raw: Any) -> DiscordConfig:
     if not isinstance(raw, dict):
         raise _fail(path, "discord", f"expected a mapping, got {type(raw).__name__}")
     allowed = {"application_id", "dev_guild_ids", "question_channels", "thread_mode", "dms", "cooldown",
-               "max_concurrency", "engine_timeout", "feedback_db", "examples"}
+               "max_concurrency", "engine_timeout", "feedback_db", "examples", "retention_days"}
     for key in raw:
         if key not in allowed:
             raise _fail(path, f"discord.{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
@@ -321,6 +322,10 @@ def _discord(path: Path, raw: Any) -> DiscordConfig:
     db = raw.get("feedback_db", "feedback.sqlite3")
     if not isinstance(db, str) or not db.strip():
         raise _fail(path, "discord.feedback_db", f"expected a file path, got {db!r}")
+    retention = raw.get("retention_days", 90)
+    if retention is not None and (not isinstance(retention, int) or isinstance(retention, bool)
+                                  or not 1 <= retention <= 3650):
+        raise _fail(path, "discord.retention_days", f"expected days from 1 to 3650 (or null: keep), got {retention!r}")
     examples = raw.get("examples") or []
     if not isinstance(examples, list) or not all(isinstance(e, str) and e.strip() for e in examples):
         raise _fail(path, "discord.examples", f"expected a list of example questions, got {examples!r}")
@@ -336,4 +341,5 @@ def _discord(path: Path, raw: Any) -> DiscordConfig:
         max_concurrency=concurrency,
         engine_timeout=float(timeout),
         feedback_db=(path.parent / db).resolve(),
+        retention_days=retention,
     )

@@ -13,11 +13,11 @@ import yaml
 
 from bot.cli import main
 from bot.config import EncoderConfig
-from bot.discord.feedback import FeedbackStore
 from bot.encoders import load_encoder
 from bot.engine import Engine, ensure_index
 from bot.index import SentenceIndex
 from bot.ingest import load_articles
+from bot.journal import Journal
 from tests.test_extract import FRENCH_PARAGRAPH, NEWS_PAGE, PARAGRAPHS, PAYWALL_PAGE, french_page
 from tests.waits import GUARD_S
 from tests.webserver import PageServer
@@ -258,14 +258,14 @@ def test_a_vote_still_points_at_its_sentence_after_an_earlier_sorting_article_is
     engine = Engine(local.config())
     answer = engine.ask("When will construction begin?")
     sentence = answer.passage.sentence
-    store = FeedbackStore(tmp_path / "feedback.sqlite3")
-    store.record_answer(answer.question, sentence.id, sentence.article, answer.abstained)
+    store = Journal(tmp_path / "feedback.sqlite3")
+    store.record(answer.question, str(answer.tier), article=sentence.article, sentence_id=sentence.id)
     old_position = engine.index.position(sentence.id)
     local.add_article("aaa-first.en.txt", "An earlier article about apples. Apples grow in the valley.\n"
                                           "\nThe harvest starts in September.\n")
     engine.reload()
     with sqlite3.connect(tmp_path / "feedback.sqlite3") as conn:
-        (stored,) = conn.execute("SELECT sentence_id FROM answers").fetchone()
+        (stored,) = conn.execute("SELECT sentence_id FROM questions").fetchone()
     assert stored == sentence.id == "tram.en#" + sentence.id.split("#")[1]
     assert engine.index.rows[engine.index.position(stored)].text == sentence.text
     full = SentenceIndex.build(load_articles(local.articles), _encoders())

@@ -1,7 +1,8 @@
 """create_bot(): the discord.py Bot with the engine, feedback store and cogs wired in.
 
 The bot never pings anyone (``AllowedMentions.none()``), runs the engine in worker threads with
-bounded concurrency, syncs its commands once per start in ``setup_hook``, and uses no privileged
+bounded concurrency, syncs its commands in ``setup_hook`` only when they changed (or on ``article-bot
+sync``), journals every question (``bot/journal.py``), and uses no privileged
 intent unless ``discord.question_channels`` is set (that mode needs Message Content).
 """
 
@@ -10,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import gc
+import hashlib
+import json
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,14 +25,16 @@ from discord.ext import commands
 from ..answer import Answer
 from ..config import Config, load_config
 from ..engine import Engine
-from .feedback import FeedbackStore, VoteButton, feedback_view
-from .i18n import Translator, label
+from ..errors import InputError
+from ..journal import Journal
+from .feedback import VoteButton, feedback_view
+from .i18n import FRENCH_COMMANDS, Translator, label
 from .render import answer_embed
 from .tree import ArticleTree
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.discord.ask", "bot.discord.summary", "bot.discord.admin")
+EXTENSIONS = ("bot.discord.ask", "bot.discord.summary", "bot.discord.admin", "bot.discord.insights")
 
 #: Minimal permissions: View Channel, Send Messages, Embed Links, Read Message History,
 #: Send Messages in Threads (+ Create Public Threads when thread mode is on).
@@ -73,25 +79,46 @@ class UserCooldowns:
 class ArticleBot(commands.Bot):
     """The article bot. ``engine`` may be injected (tests share one); else it loads in setup_hook."""
 
-    def __init__(self, config: Config, engine: Engine | None = None) -> None:
+    def __init__(self, config: Config, engine: Engine | None = None, sync_only: bool = False) -> None:
         intents = discord.Intents.default()
         intents.message_content = bool(config.discord.question_channels)
         super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None,
                          allowed_mentions=discord.AllowedMentions.none(), tree_cls=ArticleTree)
         self.config = config
         self.engine = engine
-        self.feedback = FeedbackStore(config.discord.feedback_db or config.path.parent / "feedback.sqlite3")
+        self.sync_only = sync_only  # `article-bot sync`: log in, sync the commands, no engine
+        self.journal = Journal(config.discord.feedback_db or config.path.parent / "feedback.sqlite3",
+                               config.discord.retention_days)
         self.cooldowns = UserCooldowns(config.discord.cooldown_rate, config.discord.cooldown_per)
         self.engine_slots = asyncio.Semaphore(config.discord.max_concurrency)
         self._engine_pool = ThreadPoolExecutor(config.discord.max_concurrency, thread_name_prefix="engine")
 
     async def setup_hook(self) -> None:
-        if self.engine is None:
+        if self.engine is None and not self.sync_only:
             self.engine = await asyncio.to_thread(Engine, self.config)
         await self.tree.set_translator(Translator())
         self.add_dynamic_items(VoteButton)
         for ext in EXTENSIONS:
             await self.load_extension(ext)
+        await self.sync_commands(force=self.sync_only)
+        await asyncio.to_thread(self.journal.prune)
+        # The engine's rows, vocabularies and models live as long as the process: move them out of
+        # the cyclic collector's reach so its full passes do not stall the event loop.
+        gc.freeze()
+
+    def tree_hash(self) -> str:
+        """What Discord knows of the commands: their definitions, translations and where they go."""
+        payload = {"commands": [c.to_dict(self.tree) for c in self.tree.get_commands()],
+                   "french": FRENCH_COMMANDS, "guilds": list(self.config.discord.dev_guild_ids)}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+    async def sync_commands(self, force: bool = False) -> bool:
+        """Sync the command tree only when it changed since the last sync (Discord rate-limits syncs;
+        its hash is kept in the journal), or when ``force`` (``article-bot sync``). True when synced."""
+        digest = self.tree_hash()
+        if not force and await asyncio.to_thread(self.journal.get_meta, "commands_hash") == digest:
+            log.info("commands unchanged since the last sync: not synced (`article-bot sync` forces it)")
+            return False
         if self.config.discord.dev_guild_ids:
             for guild_id in self.config.discord.dev_guild_ids:
                 guild = discord.Object(id=guild_id)
@@ -99,14 +126,14 @@ class ArticleBot(commands.Bot):
                 await self.tree.sync(guild=guild)
         else:
             await self.tree.sync()
+        await asyncio.to_thread(self.journal.set_meta, "commands_hash", digest)
         log.info("commands synced (%s)", "dev guilds" if self.config.discord.dev_guild_ids else "global")
-        # The engine's rows, vocabularies and models live as long as the process: move them out of
-        # the cyclic collector's reach so its full passes do not stall the event loop.
-        gc.freeze()
+        return True
 
     async def close(self) -> None:
         await super().close()
         self._engine_pool.shutdown(wait=False, cancel_futures=True)
+        self.journal.close()
 
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: questions by mention are handled in the ask cog."""
@@ -122,20 +149,37 @@ class ArticleBot(commands.Bot):
             future = self._engine_pool.submit(func, *args, **kwargs)
             return await asyncio.to_thread(future.result, self.config.discord.engine_timeout)
 
-    async def answer(self, question: str, lang: str, article: str | None = None
-                     ) -> tuple[discord.Embed, discord.ui.View | None]:
-        """The embed and feedback buttons for a question; InputError when the engine refuses it."""
+    async def answer(self, question: str, lang: str, article: str | None = None, *, guild_id: int | None = None,
+                     user_id: int | None = None) -> tuple[discord.Embed, discord.ui.View | None]:
+        """The embed and feedback buttons for a question; InputError when the engine refuses it.
+
+        Every question that reaches the engine goes into the journal with what became of it (an
+        answer, an unsure one, not covered, an error), so ``/stats`` shows what went unanswered."""
         assert self.engine is not None
+        start = time.perf_counter()
+
+        def record(outcome: str, answer: Answer | None = None) -> str:
+            sentence = None if answer is None or answer.abstained or answer.passage is None \
+                else answer.passage.sentence
+            return self.journal.record(
+                question, outcome, article=sentence.article if sentence else article,
+                sentence_id=sentence.id if sentence else None,
+                confidence=answer.confidence if answer is not None else None,
+                latency_ms=(time.perf_counter() - start) * 1000, guild_id=guild_id, user_id=user_id)
+
         try:
             answer: Answer = await self.run_engine(self.engine.ask, question, 3, article)
         except TimeoutError:
             log.warning("engine took longer than %.0f s", self.config.discord.engine_timeout)
+            await asyncio.to_thread(record, "error")
             return discord.Embed(description=label(lang, "timeout")), None
-        sentence = None if answer.abstained or answer.passage is None else answer.passage.sentence
-        answer_id = await asyncio.to_thread(self.feedback.record_answer, answer.question,
-                                            sentence.id if sentence else None,
-                                            sentence.article if sentence else None, answer.abstained)
-        return answer_embed(answer, lang), feedback_view(answer_id)
+        except InputError:
+            raise
+        except Exception:
+            await asyncio.to_thread(record, "error")
+            raise
+        question_id = await asyncio.to_thread(record, str(answer.tier), answer)
+        return answer_embed(answer, lang), feedback_view(question_id)
 
 
 def create_bot(config_path: str | Path = "config.yaml", engine: Engine | None = None) -> ArticleBot:

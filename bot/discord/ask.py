@@ -16,7 +16,7 @@ from ..errors import InputError
 from .app import ArticleBot
 from .i18n import label, lang_of
 from .render import clip, safe
-from .tree import defer, send_ephemeral
+from .tree import defer, error_text, send_ephemeral
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,8 @@ class Ask(commands.Cog):
             return
         if not await defer(interaction):
             return
-        embed, view = await self.bot.answer(question, lang, article)
+        embed, view = await self.bot.answer(question, lang, article, guild_id=interaction.guild_id,
+                                            user_id=interaction.user.id)
         try:
             await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING)
         except discord.HTTPException as err:
@@ -93,6 +94,11 @@ class Ask(commands.Cog):
             await self._reply(message, question, lang)
         except discord.HTTPException as err:
             log.warning("could not answer message %s (%s %s); still serving", message.id, err.status, err.text)
+        except Exception as err:  # noqa: BLE001 - the mention path gets the same handler as slash commands
+            try:
+                await message.reply(error_text(lang, err, f"answering message {message.id}"), mention_author=False)
+            except discord.HTTPException as send_err:
+                log.warning("could not send an error message (%s %s)", send_err.status, send_err.text)
 
     async def _reply(self, message: discord.Message, question: str, lang: str) -> None:
         if message.guild is None and self.bot.config.discord.dms == "decline":
@@ -110,7 +116,8 @@ class Ask(commands.Cog):
             return
         try:
             async with message.channel.typing():
-                embed, view = await self.bot.answer(question, lang)
+                embed, view = await self.bot.answer(question, lang, user_id=message.author.id,
+                                                    guild_id=message.guild.id if message.guild else None)
         except InputError as err:
             await message.reply(label(lang, "bad_input", reason=safe(str(err))), mention_author=False)
             return

@@ -22,6 +22,22 @@ LABELS: dict[str, dict[str, str]] = {
         "permission for this.", "guild_only": "This command only works in a server.",
         "article": "Article", "source": "Source", "language": "Language", "sentences": "Sentences",
         "built": "Index built", "encoder": "Encoder", "default_example": "what is the article about?",
+        "stats_title": "Questions in this server", "stats_window": "Last {d} day(s)",
+        "stats_line": "{n} questions · {a} answered · {u} unsure · {c} not covered · {e} errors",
+        "stats_share": "not covered: {p}", "stats_unanswered": "Most asked, not covered (30 days)",
+        "stats_worst": "Worst-rated answers (30 days)", "stats_none": "nothing yet",
+        "stats_all_time": "{n} questions in the journal (kept {k})", "stats_unavailable":
+        "The journal cannot be read right now; the team has the details.", "days_kept": "{d} days",
+        "forever": "until deleted",
+        "privacy": "**What I store when you ask me something**\n"
+        "• the question you addressed to me (by /ask, a mention, a DM{channels}), the server, and what I "
+        "answered (article, sentence, confidence, how long it took);\n"
+        "• your 👍/👎 on my answers;\n"
+        "• not your user id: a salted hash of it, so your rows can be found for /forget-me and nothing else.\n"
+        "I store nothing else you write. Rows are deleted after {kept}. Type /forget-me to delete yours now.",
+        "privacy_channels": ", or a question ending in \"?\" in a channel set aside for questions",
+        "forgotten": "Done: I deleted {q} question(s) and {v} vote(s) of yours.",
+        "forget_failed": "I could not delete your rows right now; the team has the details. Try again later.",
     },
     "fr": {
         "answer": "Réponse", "context": "Contexte", "confidence": "Confiance", "position": "Position",
@@ -39,6 +55,24 @@ LABELS: dict[str, dict[str, str]] = {
         "Gérer le serveur pour cela.", "guild_only": "Cette commande ne marche que sur un serveur.",
         "article": "Article", "source": "Source", "language": "Langue", "sentences": "Phrases",
         "built": "Index construit", "encoder": "Encodeur", "default_example": "de quoi parle l'article ?",
+        "stats_title": "Questions sur ce serveur", "stats_window": "{d} dernier(s) jour(s)",
+        "stats_line": "{n} questions · {a} répondues · {u} incertaines · {c} hors article · {e} erreurs",
+        "stats_share": "hors article : {p}", "stats_unanswered": "Les plus posées, hors article (30 jours)",
+        "stats_worst": "Réponses les moins bien notées (30 jours)", "stats_none": "rien pour l'instant",
+        "stats_all_time": "{n} questions dans le journal (gardées {k})", "stats_unavailable":
+        "Le journal est illisible pour l'instant ; l'équipe a les détails.", "days_kept": "{d} jours",
+        "forever": "jusqu'à suppression",
+        "privacy": "**Ce que je garde quand vous me posez une question**\n"
+        "• la question qui m'est adressée (par /ask, une mention, un MP{channels}), le serveur, et ma réponse "
+        "(article, phrase, confiance, durée) ;\n"
+        "• vos 👍/👎 sur mes réponses ;\n"
+        "• pas votre identifiant : une empreinte salée, qui sert seulement à retrouver vos lignes pour /forget-me.\n"
+        "Je ne garde rien d'autre de ce que vous écrivez. Les lignes sont effacées après {kept}. Tapez "
+        "/forget-me pour effacer les vôtres tout de suite.",
+        "privacy_channels": ", ou une question finissant par « ? » dans un salon réservé aux questions",
+        "forgotten": "C'est fait : j'ai effacé {q} question(s) et {v} vote(s) de votre part.",
+        "forget_failed": "Je n'ai pas pu effacer vos lignes pour l'instant ; l'équipe a les détails. "
+        "Réessayez plus tard.",
     },
 }
 
@@ -54,6 +88,10 @@ FRENCH_COMMANDS = {
     "What the article is and how it is indexed": "Ce qu'est l'article et comment il est indexé",
     "What this bot does, with example questions": "Ce que fait ce bot, avec des exemples de questions",
     "Re-read the articles and rebuild what changed": "Relire les articles et reconstruire ce qui a changé",
+    "Questions asked here, what went unanswered, worst-rated answers":
+        "Questions posées ici, ce qui est resté sans réponse, réponses mal notées",
+    "What this bot stores about you, and for how long": "Ce que ce bot garde sur vous, et combien de temps",
+    "Delete every question and vote of yours": "Effacer toutes vos questions et tous vos votes",
 }
 
 

@@ -15,7 +15,7 @@ import signal
 from pathlib import Path
 
 from ..config import Config
-from ..errors import ConfigError
+from ..errors import ArticleBotError, ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -108,16 +108,29 @@ def close_on_signals(bot) -> None:
         loop.add_signal_handler(sig, close, sig)
 
 
-def run(config: Config) -> int:
-    """Connect and serve until SIGTERM/SIGINT."""
+def setup_logging() -> None:
+    """One handler on the root logger, with times (discord.py's own ``setup_logging`` would add a second
+    one next to the CLI's, and every line was printed twice)."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+                        force=True)
+    for name in ("bot", "discord"):
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
+def run(config: Config, sync_only: bool = False) -> int:
+    """Connect and serve until SIGTERM/SIGINT; ``sync_only``: log in, sync the commands, stop."""
     import discord
 
     token = read_token(config)
-    discord.utils.setup_logging(level=logging.INFO)
+    setup_logging()
     from .app import ArticleBot
 
     async def main() -> None:
-        bot = ArticleBot(config)
+        bot = ArticleBot(config, sync_only=sync_only)
+        if sync_only:
+            async with bot:
+                await bot.login(token)  # runs setup_hook, which syncs
+            return
         close_on_signals(bot)
         async with bot:
             await bot.start(token)
@@ -127,6 +140,11 @@ def run(config: Config) -> int:
     except discord.LoginFailure:
         raise TokenError("Discord rejected DISCORD_TOKEN (improper token): reset it in the developer "
                          "portal and set it again") from None
+    except (discord.GatewayNotFound, discord.ConnectionClosed, OSError, TimeoutError) as err:
+        import aiohttp  # noqa: F401 - ClientConnectorError is an OSError
+
+        raise ArticleBotError(f"cannot reach Discord ({type(err).__name__}: {' '.join(str(err).split())[:200]}); "
+                              "check the network and try again") from None
     except discord.PrivilegedIntentsRequired:
         raise ConfigError("discord.question_channels needs the Message Content intent: enable it in the "
                           "developer portal (Bot → Privileged Gateway Intents) or empty question_channels") \

@@ -113,8 +113,8 @@ async def test_reload_checks_the_permission_in_code(simcord_env):
 # ----- feedback -----------------------------------------------------------------------------
 def votes(db):
     with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT v.vote, v.question, v.article, a.sentence_id, v.user_hash "
-                            "FROM votes v JOIN answers a ON a.id = v.answer_id").fetchall()
+        return conn.execute("SELECT r.vote, q.question, q.article, q.sentence_id, r.user_hash "
+                            "FROM ratings r JOIN questions q ON q.id = r.question_id").fetchall()
 
 
 async def test_feedback_vote_stored_changed_and_working_after_restart(world, tmp_path, shared_engine):

@@ -83,17 +83,22 @@ async def test_article_removed_while_running(simcord_env, private_corpus):
     assert simcord_env.bot.engine.article_ids() == ["xiaomi-us.fr"]
 
 
-async def test_corrupt_feedback_database_still_answers_and_logs_once(simcord_env, tmp_path, caplog):
+async def test_corrupt_feedback_database_still_answers_and_logs_once(simcord_env, tmp_path, caplog, bot_config,
+                                                                   shared_engine):
     channel, admin = admin_in(simcord_env)
+    await simcord_env.bot.close()
+    for leftover in tmp_path.glob("feedback.sqlite3*"):
+        leftover.unlink()
     (tmp_path / "feedback.sqlite3").write_bytes(b"this is not a database" * 100)
     with caplog.at_level(logging.ERROR, logger="bot"):
+        await simcord_env.restart_bot(create_bot(bot_config, engine=shared_engine))  # the journal opens on it
         first = await admin.slash(channel, "ask", question="who is Hugo Barra?")
         second = await admin.slash(channel, "ask", question="when will Xiaomi enter the US?")
         ids = [c["custom_id"] for row in first.response.components for c in row["components"]]
         click = await admin.click(first.response.message, custom_id=ids[0])
     assert first.response.embeds and second.response.embeds
     assert click.acknowledged
-    errors = [r for r in caplog.records if "feedback database" in r.getMessage()]
+    errors = [r for r in caplog.records if "journal" in r.getMessage() and "cannot" in r.getMessage()]
     assert len(errors) == 1  # logged once, not once per question
 
 

@@ -1,0 +1,298 @@
+"""The bot's journal: every question it was asked, what became of it, and the 👍/👎 on the answer.
+
+One SQLite file (``discord.feedback_db``), read by ``/stats`` and by ``article-bot stats`` /
+``export``, so a server's owner sees what went unanswered and which articles to add. What is kept
+about a person is minimal: the question they addressed to the bot, the server, and a salted SHA-256
+hash of their user id (the salt never leaves the file), for ``retention_days`` days; ``/forget-me``
+deletes their rows at once. Nothing else a member writes is stored.
+
+One connection for the process (SQLite serialises writers; a lock keeps threads from sharing a
+cursor), the schema applied once when it opens. A database that cannot be opened or written is
+logged once and the bot keeps answering: the journal is never in the way of an answer.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import secrets
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+#: What became of a question.
+OUTCOMES = ("answer", "unsure", "not_covered", "error")
+#: Old rows are deleted at most this often (seconds), when a question is recorded and when the bot starts.
+PRUNE_EVERY = 3600.0
+#: The windows ``/stats`` and ``article-bot stats`` report, in days.
+WINDOWS = (1, 7, 30)
+DAY = 86_400.0
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS questions (
+    id TEXT PRIMARY KEY, asked_at REAL NOT NULL, guild_id INTEGER, user_hash TEXT, question TEXT NOT NULL,
+    outcome TEXT NOT NULL, article TEXT, sentence_id TEXT, confidence REAL, latency_ms REAL);
+CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at);
+CREATE INDEX IF NOT EXISTS questions_user ON questions (user_hash);
+CREATE TABLE IF NOT EXISTS ratings (
+    question_id TEXT NOT NULL, user_hash TEXT NOT NULL, vote INTEGER NOT NULL, voted_at REAL NOT NULL,
+    PRIMARY KEY (question_id, user_hash));
+CREATE INDEX IF NOT EXISTS ratings_user ON ratings (user_hash);
+"""
+
+#: Before the journal, answers and votes lived in ``answers`` / ``votes``: moved over once.
+MIGRATE = """
+INSERT OR IGNORE INTO questions (id, asked_at, question, outcome, article, sentence_id)
+    SELECT id, created_at, question, CASE WHEN abstained THEN 'not_covered' ELSE 'answer' END, article,
+           CAST(sentence_id AS TEXT) FROM answers;
+INSERT OR IGNORE INTO ratings SELECT answer_id, user_hash, vote, voted_at FROM votes;
+DROP TABLE answers;
+DROP TABLE votes;
+"""
+
+
+@dataclass(frozen=True)
+class Window:
+    """Questions over the last ``days`` days, by outcome."""
+
+    days: int
+    total: int
+    outcomes: dict[str, int]
+
+    @property
+    def not_covered_share(self) -> float | None:
+        return round(self.outcomes.get("not_covered", 0) / self.total, 3) if self.total else None
+
+
+@dataclass(frozen=True)
+class Rated:
+    """An answer people voted on: its question, article and sentence, and the votes."""
+
+    question: str
+    article: str | None
+    sentence_id: str | None
+    up: int
+    down: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    windows: list[Window]
+    unanswered: list[tuple[str, int]] = field(default_factory=list)  # (question, times) not covered, most first
+    worst: list[Rated] = field(default_factory=list)                 # most 👎 net of 👍 first
+    all_time: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "windows": [{"days": w.days, "total": w.total, "outcomes": w.outcomes,
+                         "not_covered_share": w.not_covered_share} for w in self.windows],
+            "unanswered": [{"question": q, "times": n} for q, n in self.unanswered],
+            "worst": [r.__dict__ for r in self.worst],
+            "all_time": self.all_time,
+        }
+
+
+EXPORTS = {
+    "questions": ("SELECT id, datetime(asked_at, 'unixepoch') AS asked_at, guild_id, user_hash, question, outcome, "
+                  "article, sentence_id, confidence, latency_ms FROM questions ORDER BY asked_at"),
+    "unanswered": ("SELECT lower(trim(question)) AS question, count(*) AS times, "
+                   "datetime(max(asked_at), 'unixepoch') AS last_asked FROM questions "
+                   "WHERE outcome = 'not_covered' GROUP BY lower(trim(question)) ORDER BY times DESC, last_asked DESC"),
+    "feedback": ("SELECT q.id AS question_id, datetime(r.voted_at, 'unixepoch') AS voted_at, r.vote, q.question, "
+                 "q.outcome, q.article, q.sentence_id FROM ratings r JOIN questions q ON q.id = r.question_id "
+                 "ORDER BY r.voted_at"),
+}
+
+
+class Journal:
+    """Questions and ratings in one SQLite file; every method is safe to call from worker threads."""
+
+    def __init__(self, path: Path, retention_days: int | None = None, clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path)
+        self.retention_days = retention_days
+        self.clock = clock
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._salt: str | None = None
+        self._failed = False
+        self._pruned_at: float | None = None
+
+    # ----- the connection ---------------------------------------------------------------------
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(SCHEMA)
+            old = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if {"answers", "votes"} <= old:
+                conn.executescript("BEGIN;" + MIGRATE + "COMMIT;")
+            self._conn = conn
+        return self._conn
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def _guard(self, what: str, func, default):
+        """Run ``func(conn)`` under the lock; a database error is logged once and ``default`` returned."""
+        try:
+            with self._lock:
+                result = func(self._db())
+            self._failed = False
+            return result
+        except sqlite3.Error as err:
+            if not self._failed:
+                log.error("journal %s: cannot %s (%s); answers are still served", self.path, what, err)
+            self._failed = True
+            with self._lock:
+                if self._conn is not None:  # reopen next time (the file may have been replaced)
+                    self._conn.close()
+                    self._conn = None
+            return default
+
+    def user_hash(self, conn: sqlite3.Connection, user_id: int) -> str:
+        if self._salt is None:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
+            if row is None:
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('salt', ?)", (secrets.token_hex(16),))
+                row = conn.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()
+            self._salt = row[0]
+        return hashlib.sha256(f"{self._salt}:{user_id}".encode()).hexdigest()
+
+    # ----- writing ----------------------------------------------------------------------------
+    def record(self, question: str, outcome: str, *, article: str | None = None, sentence_id: str | None = None,
+               confidence: float | None = None, latency_ms: float | None = None, guild_id: int | None = None,
+               user_id: int | None = None) -> str:
+        """Store one question and what became of it; returns its id (also when the store fails)."""
+        qid = uuid.uuid4().hex[:16]
+
+        def write(conn: sqlite3.Connection) -> str:
+            user = self.user_hash(conn, user_id) if user_id is not None else None
+            conn.execute("INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (qid, self.clock(), guild_id, user, question, outcome, article, sentence_id,
+                          confidence, None if latency_ms is None else round(latency_ms, 1)))
+            return qid
+
+        qid = self._guard("record a question", write, qid)
+        if self._pruned_at is None or self.clock() - self._pruned_at >= PRUNE_EVERY:
+            self.prune()
+        return qid
+
+    def vote(self, question_id: str, user_id: int, up: bool) -> str | None:
+        """Store or change a vote: ``new``, ``changed``, ``same``, or None on failure."""
+
+        def write(conn: sqlite3.Connection) -> str:
+            user = self.user_hash(conn, user_id)
+            old = conn.execute("SELECT vote FROM ratings WHERE question_id = ? AND user_hash = ?",
+                               (question_id, user)).fetchone()
+            conn.execute("INSERT INTO ratings VALUES (?, ?, ?, ?) ON CONFLICT (question_id, user_hash) "
+                         "DO UPDATE SET vote = excluded.vote, voted_at = excluded.voted_at",
+                         (question_id, user, 1 if up else -1, self.clock()))
+            if old is None:
+                return "new"
+            return "same" if old[0] == (1 if up else -1) else "changed"
+
+        return self._guard("store a vote", write, None)
+
+    def votes(self, question_id: str) -> list[tuple[str, int]]:
+        return self._guard("read votes", lambda c: c.execute(
+            "SELECT user_hash, vote FROM ratings WHERE question_id = ? ORDER BY user_hash", (question_id,)).fetchall(),
+            [])
+
+    def forget(self, user_id: int) -> tuple[int, int] | None:
+        """Delete every question and vote of ``user_id``: (questions, votes) deleted, None on failure."""
+
+        def delete(conn: sqlite3.Connection) -> tuple[int, int]:
+            user = self.user_hash(conn, user_id)
+            conn.execute("BEGIN")
+            votes = conn.execute("DELETE FROM ratings WHERE user_hash = ?", (user,)).rowcount
+            questions = conn.execute("DELETE FROM questions WHERE user_hash = ?", (user,)).rowcount
+            conn.execute("COMMIT")
+            return questions, votes
+
+        return self._guard("forget a user", delete, None)
+
+    def prune(self) -> int:
+        """Delete questions (and their votes) older than ``retention_days``; how many questions went."""
+        self._pruned_at = self.clock()
+        if not self.retention_days:
+            return 0
+        cutoff = self.clock() - self.retention_days * DAY
+
+        def delete(conn: sqlite3.Connection) -> int:
+            conn.execute("BEGIN")
+            conn.execute("DELETE FROM ratings WHERE voted_at < ? OR question_id IN "
+                         "(SELECT id FROM questions WHERE asked_at < ?)", (cutoff, cutoff))
+            n = conn.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+            conn.execute("COMMIT")
+            return n
+
+        n = self._guard("delete old questions", delete, 0)
+        if n:
+            log.info("journal: deleted %d question(s) older than %d days", n, self.retention_days)
+        return n
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._guard("read a setting", lambda c: c.execute("SELECT value FROM meta WHERE key = ?",
+                                                                 (key,)).fetchone(), None)
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._guard("write a setting", lambda c: c.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) "
+                                                            "DO UPDATE SET value = excluded.value", (key, value)), None)
+
+    # ----- reading ----------------------------------------------------------------------------
+    @staticmethod
+    def _window(conn: sqlite3.Connection, days: int, now: float, where: str, args: tuple) -> Window:
+        rows = conn.execute(f"SELECT outcome, count(*) FROM questions WHERE asked_at >= ? {where} "
+                            "GROUP BY outcome", (now - days * DAY, *args)).fetchall()
+        outcomes = {o: 0 for o in OUTCOMES} | dict(rows)
+        return Window(days, sum(outcomes.values()), outcomes)
+
+    def stats(self, guild_id: int | None = None, top: int = 5, days_list: tuple[int, ...] | None = None
+              ) -> Stats | None:
+        """Questions and outcomes over 1, 7 and 30 days, the most asked unanswered questions, the worst-rated
+        answers (within 30 days); ``guild_id`` limits it to one server. None when the database fails."""
+        now = self.clock()
+        where, args = ("AND guild_id = ?", (guild_id,)) if guild_id is not None else ("", ())
+
+        def read(conn: sqlite3.Connection) -> Stats:
+            windows = [self._window(conn, d, now, where, args) for d in (days_list or WINDOWS)]
+            since = now - WINDOWS[-1] * DAY
+            unanswered = conn.execute(
+                f"SELECT lower(trim(question)), count(*) AS n FROM questions WHERE outcome = 'not_covered' "
+                f"AND asked_at >= ? {where} GROUP BY lower(trim(question)) ORDER BY n DESC, max(asked_at) DESC "
+                "LIMIT ?", (since, *args, top)).fetchall()
+            in_guild = where.replace("guild_id", "q.guild_id")
+            worst = conn.execute(
+                f"SELECT q.question, q.article, q.sentence_id, sum(r.vote > 0), sum(r.vote < 0) FROM ratings r "
+                f"JOIN questions q ON q.id = r.question_id WHERE q.asked_at >= ? {in_guild} "
+                "GROUP BY q.id HAVING sum(r.vote < 0) > 0 ORDER BY sum(r.vote) ASC, sum(r.vote < 0) DESC LIMIT ?",
+                (since, *args, top)).fetchall()
+            total = conn.execute(f"SELECT count(*) FROM questions WHERE 1 {where}", args).fetchone()[0]
+            return Stats(windows, [(q, n) for q, n in unanswered], [Rated(*r) for r in worst], total)
+
+        return self._guard("read statistics", read, None)
+
+    def export(self, kind: str, path: Path) -> int:
+        """Write ``questions``, ``unanswered`` or ``feedback`` as CSV with a header; rows written."""
+        with self._lock:
+            cursor = self._db().execute(EXPORTS[kind])
+            header = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+        with Path(path).open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows(rows)
+        return len(rows)
