@@ -259,6 +259,25 @@ def _in_child(target, *args) -> dict:
     return result
 
 
+def journal_cost(n: int = 500) -> dict:
+    """What journaling a question adds to each answer on Discord: p50/p99 of ``Journal.record`` (one
+    SQLite insert in WAL mode on the one connection), measured on a fresh file."""
+    from .journal import Journal
+
+    with tempfile.TemporaryDirectory() as tmp:
+        journal = Journal(Path(tmp) / "journal.sqlite3", retention_days=90)
+        journal.record("warm up", "answer", user_id=1)
+        times = []
+        for i in range(n):
+            start = time.perf_counter()
+            journal.record(f"question {i}", "answer", article="a", sentence_id=f"a#{i % 30}", confidence=0.8,
+                           latency_ms=20.0, guild_id=1, user_id=i % 50)
+            times.append((time.perf_counter() - start) * 1000)
+        journal.close()
+    return {"journal_record_p50_ms": round(percentile(times, 50), 3),
+            "journal_record_p99_ms": round(percentile(times, 99), 3)}
+
+
 class _StandIn:
     """The hashing encoder under another encoder's id and dimension (see ``--incremental``)."""
 
@@ -327,6 +346,7 @@ def run(config: Config, asks: int = 500, corpus_size: int | None = None, build_s
         figures.update(cold_start(config, questions[0]))
     if build_sample:
         figures.update(build_throughput(config, build_sample))
+    figures.update(journal_cost())
     figures["rss_mb"] = round(rss_mb(), 1)
     if corpus_size:
         figures.update(scale(config, corpus_size, questions))

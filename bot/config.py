@@ -94,6 +94,15 @@ class FetchConfig:
 
 
 @dataclass(frozen=True)
+class MetricsConfig:
+    """Prometheus metrics and a readiness check for a supervisor (off by default; see bot/discord/metrics.py)."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"   # loopback by default: expose it further on purpose, behind your own proxy
+    port: int = 9108          # 0: any free port (logged)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration, with absolute paths."""
 
@@ -106,6 +115,7 @@ class Config:
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     threads: int = 2
     fetch: FetchConfig = field(default_factory=FetchConfig)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -190,6 +200,7 @@ RANGES: dict[str, dict[str, tuple[str, float, float]]] = {
         "mmr_lambda": ("a weight", 0.0, 1.0),
         "position_prior": ("a weight", 0.0, 10.0),
     },
+    "metrics": {"port": ("a TCP port", 0, 65535)},
     "fetch": {
         "max_bytes": ("a size in bytes", 1024, 100_000_000),
         "timeout": ("seconds", 0.001, 300.0),
@@ -227,7 +238,7 @@ def load_config(path: str | Path = "config.yaml") -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys at the top level")
     known = {"articles_dir", "index_dir", "default_article", "retrieval", "summary", "threads", "discord",
-             "fetch"}
+             "fetch", "metrics"}
     for key in data:
         if key not in known:
             raise _fail(path, key, f"unknown key (allowed: {', '.join(sorted(known))})")
@@ -262,6 +273,7 @@ def load_config(path: str | Path = "config.yaml") -> Config:
         discord=discord_cfg,
         threads=threads,
         fetch=_fetch(path, data),
+        metrics=_section(path, data, "metrics", MetricsConfig, {}),
         raw=data,
     )
 

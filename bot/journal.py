@@ -243,6 +243,11 @@ class Journal:
             log.info("journal: deleted %d question(s) older than %d days", n, self.retention_days)
         return n
 
+    def outcome_totals(self) -> dict[str, int] | None:
+        """Questions in the journal by outcome, all time (within the retention period)."""
+        return self._guard("count questions", lambda c: dict(c.execute(
+            "SELECT outcome, count(*) FROM questions GROUP BY outcome").fetchall()), None)
+
     def get_meta(self, key: str) -> str | None:
         row = self._guard("read a setting", lambda c: c.execute("SELECT value FROM meta WHERE key = ?",
                                                                  (key,)).fetchone(), None)

@@ -87,6 +87,11 @@ class ArticleBot(commands.Bot):
         self.config = config
         self.engine = engine
         self.sync_only = sync_only  # `article-bot sync`: log in, sync the commands, no engine
+        self.metrics = None
+        if config.metrics.enabled and not sync_only:
+            from .metrics import Metrics
+
+            self.metrics = Metrics(self)
         self.journal = Journal(config.discord.feedback_db or config.path.parent / "feedback.sqlite3",
                                config.discord.retention_days)
         self.cooldowns = UserCooldowns(config.discord.cooldown_rate, config.discord.cooldown_per)
@@ -102,6 +107,8 @@ class ArticleBot(commands.Bot):
             await self.load_extension(ext)
         await self.sync_commands(force=self.sync_only)
         await asyncio.to_thread(self.journal.prune)
+        if self.metrics is not None:
+            await self.metrics.start(self.config.metrics.host, self.config.metrics.port)
         # The engine's rows, vocabularies and models live as long as the process: move them out of
         # the cyclic collector's reach so its full passes do not stall the event loop.
         gc.freeze()
@@ -131,6 +138,8 @@ class ArticleBot(commands.Bot):
         return True
 
     async def close(self) -> None:
+        if self.metrics is not None:
+            await self.metrics.stop()
         await super().close()
         self._engine_pool.shutdown(wait=False, cancel_futures=True)
         self.journal.close()
@@ -161,6 +170,8 @@ class ArticleBot(commands.Bot):
         def record(outcome: str, answer: Answer | None = None) -> str:
             sentence = None if answer is None or answer.abstained or answer.passage is None \
                 else answer.passage.sentence
+            if self.metrics is not None:
+                self.metrics.observe(outcome, time.perf_counter() - start)
             return self.journal.record(
                 question, outcome, article=sentence.article if sentence else article,
                 sentence_id=sentence.id if sentence else None,

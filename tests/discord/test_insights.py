@@ -125,3 +125,34 @@ async def test_commands_are_synced_only_when_the_tree_changed(simcord_env, bot_c
     simcord_env.bot.tree.get_command("privacy").description = "Another description"
     assert await simcord_env.bot.sync_commands()  # the tree changed
     assert command_syncs(simcord_env) == 3
+
+
+async def test_metrics_and_readiness_scraped_on_loopback(simcord_env, bot_config, shared_engine, tmp_path):
+    import aiohttp
+    import yaml
+    from prometheus_client.parser import text_string_to_metric_families
+
+    data = yaml.safe_load(bot_config.read_text(encoding="utf-8"))
+    data["metrics"] = {"enabled": True, "host": "127.0.0.1", "port": 0}
+    bot_config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    await simcord_env.restart_bot(create_bot(bot_config, engine=shared_engine))
+    guild, channel, admin, alice = admin_and_member(simcord_env)
+    await alice.slash(channel, "ask", question="who is Hugo Barra?")
+    await alice.slash(channel, "ask", question="what is the capital of Peru?")
+    port = simcord_env.bot.metrics.port
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{port}/metrics") as resp:
+            assert resp.status == 200
+            text = await resp.text()
+        async with http.get(f"http://127.0.0.1:{port}/ready") as resp:
+            assert (resp.status, await resp.text()) == (200, "ready")
+    samples = {(s.name, s.labels.get("outcome")): s.value
+               for family in text_string_to_metric_families(text) for s in family.samples}
+    assert samples[("articlebot_questions_total", "answer")] == 1
+    assert samples[("articlebot_questions_total", "not_covered")] == 1
+    assert samples[("articlebot_answer_seconds_count", None)] == 2
+    assert samples[("articlebot_journal_questions", "answer")] == 1  # from the database
+    assert samples[("articlebot_gateway_connected", None)] == 1 and samples[("articlebot_ready", None)] == 1
+    assert samples[("articlebot_index_sentences", None)] == len(shared_engine.index.rows)
+    await simcord_env.bot.close()  # the gateway goes: not ready
+    assert simcord_env.bot.metrics.missing() == ["gateway not connected"]
