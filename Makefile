@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.13.0
 TORCH_INDEX ?=
 
-.PHONY: setup demo test lint
+.PHONY: setup demo test lint screenshots
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
@@ -26,3 +26,8 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check bot tests
+
+# Pictures of what members see, for the README (a dev tool: SimCord's preview + Debian's chromium).
+screenshots: setup
+	$(PY) -m pip install --quiet -e ".[screenshots]"
+	$(PY) docs/screenshots.py

@@ -34,6 +34,8 @@ PRUNE_EVERY = 3600.0
 #: The windows ``/stats`` and ``article-bot stats`` report, in days.
 WINDOWS = (1, 7, 30)
 DAY = 86_400.0
+#: How questions are grouped as "the same question": case, spaces and end punctuation aside.
+SAME_QUESTION = "lower(trim(question, ' ?!.¿¡'))"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -103,9 +105,9 @@ class Stats:
 EXPORTS = {
     "questions": ("SELECT id, datetime(asked_at, 'unixepoch') AS asked_at, guild_id, user_hash, question, outcome, "
                   "article, sentence_id, confidence, latency_ms FROM questions ORDER BY asked_at"),
-    "unanswered": ("SELECT lower(trim(question)) AS question, count(*) AS times, "
+    "unanswered": (f"SELECT {SAME_QUESTION} AS question, count(*) AS times, "
                    "datetime(max(asked_at), 'unixepoch') AS last_asked FROM questions "
-                   "WHERE outcome = 'not_covered' GROUP BY lower(trim(question)) ORDER BY times DESC, last_asked DESC"),
+                   f"WHERE outcome = 'not_covered' GROUP BY {SAME_QUESTION} ORDER BY times DESC, last_asked DESC"),
     "feedback": ("SELECT q.id AS question_id, datetime(r.voted_at, 'unixepoch') AS voted_at, r.vote, q.question, "
                  "q.outcome, q.article, q.sentence_id FROM ratings r JOIN questions q ON q.id = r.question_id "
                  "ORDER BY r.voted_at"),
@@ -276,14 +278,15 @@ class Journal:
             windows = [self._window(conn, d, now, where, args) for d in (days_list or WINDOWS)]
             since = now - WINDOWS[-1] * DAY
             unanswered = conn.execute(
-                f"SELECT lower(trim(question)), count(*) AS n FROM questions WHERE outcome = 'not_covered' "
-                f"AND asked_at >= ? {where} GROUP BY lower(trim(question)) ORDER BY n DESC, max(asked_at) DESC "
+                f"SELECT {SAME_QUESTION}, count(*) AS n FROM questions WHERE outcome = 'not_covered' "
+                f"AND asked_at >= ? {where} GROUP BY {SAME_QUESTION} ORDER BY n DESC, max(asked_at) DESC "
                 "LIMIT ?", (since, *args, top)).fetchall()
             in_guild = where.replace("guild_id", "q.guild_id")
             worst = conn.execute(
                 f"SELECT q.question, q.article, q.sentence_id, sum(r.vote > 0), sum(r.vote < 0) FROM ratings r "
                 f"JOIN questions q ON q.id = r.question_id WHERE q.asked_at >= ? {in_guild} "
-                "GROUP BY q.id HAVING sum(r.vote < 0) > 0 ORDER BY sum(r.vote) ASC, sum(r.vote < 0) DESC LIMIT ?",
+                "GROUP BY coalesce(q.sentence_id, q.id) HAVING sum(r.vote < 0) > 0 "  # one line per quoted sentence
+                "ORDER BY sum(r.vote) ASC, sum(r.vote < 0) DESC LIMIT ?",
                 (since, *args, top)).fetchall()
             total = conn.execute(f"SELECT count(*) FROM questions WHERE 1 {where}", args).fetchone()[0]
             return Stats(windows, [(q, n) for q, n in unanswered], [Rated(*r) for r in worst], total)

@@ -29,7 +29,7 @@ async def test_every_question_is_journaled_and_stats_shows_what_went_unanswered(
     guild, channel, admin, alice = admin_and_member(simcord_env)
     answered = await alice.slash(channel, "ask", question="who is Hugo Barra?")
     await alice.slash(channel, "ask", question="what is the capital of Peru?")
-    await admin.slash(channel, "ask", question="what is the capital of Peru?")
+    await admin.slash(channel, "ask", question="What is the capital of Peru")  # the same, typed otherwise
     await alice.send(channel, f"{simcord_env.bot.user.mention} when will Xiaomi enter the US?")
     down = [c["custom_id"] for row in answered.response.components for c in row["components"]][1]
     await admin.click(answered.response.message, custom_id=down)
@@ -44,7 +44,7 @@ async def test_every_question_is_journaled_and_stats_shows_what_went_unanswered(
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Last 1 day(s)"].startswith("4 questions · 2 answered · 0 unsure · 2 not covered · 0 errors")
     assert "not covered: 50%" in fields["Last 1 day(s)"]
-    assert "2× what is the capital of peru?" in fields["Most asked, not covered (30 days)"]
+    assert "2× what is the capital of peru" in fields["Most asked, not covered (30 days)"]
     assert "👎 1 👍 0 · who is Hugo Barra?" in fields["Worst-rated answers (30 days)"]
     assert "4 questions in the journal (kept 90 days)" in embed.footer.text
 
