@@ -202,3 +202,32 @@ def test_run_against_an_unreachable_discord_is_one_line_without_the_token(capsys
     assert code != 0 and "Traceback" not in err and token not in out + err
     errors = [line for line in err.splitlines() if "error:" in line]
     assert len(errors) == 1 and "cannot reach Discord" in errors[0]
+
+
+def test_run_with_a_token_discord_rejects_is_one_line_without_the_token(capsys, make_project, monkeypatch):
+    """A server on 127.0.0.1 answers the login as Discord does for a revoked token: 401."""
+    import discord.http
+    from aiohttp import web
+
+    from tests.webserver import PageServer
+
+    token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    p = make_project()
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    with PageServer() as server:
+        async def unauthorized(request):
+            return web.json_response({"message": "401: Unauthorized", "code": 0}, status=401)
+
+        server.handle("/api/v10/users/@me", unauthorized)
+        monkeypatch.setattr(discord.http.Route, "BASE", server.url("/api/v10"))
+        try:
+            code = main(["run", "--config", str(p.config_path)])
+        finally:
+            root.handlers[:] = saved
+        assert "/api/v10/users/@me" in server.requests
+    out, err = capsys.readouterr()
+    assert code == 2 and "Traceback" not in err and token not in out + err
+    errors = [line for line in err.splitlines() if "error:" in line]
+    assert len(errors) == 1 and "Discord rejected DISCORD_TOKEN" in errors[0]
