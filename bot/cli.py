@@ -227,7 +227,9 @@ def _journal(args):
     path = config.discord.feedback_db or config.path.parent / "feedback.sqlite3"
     if not path.is_file():
         raise InputError(f"{path}: no journal yet (it is created when the bot answers its first question)")
-    return Journal(path, config.discord.retention_days), config
+    journal = Journal(path, config.discord.retention_days)
+    journal.prune()  # what is past retention is never shown or exported
+    return journal, config
 
 
 def cmd_stats(args) -> int:
@@ -262,6 +264,8 @@ def cmd_export(args) -> int:
         n = journal.export(args.what, args.csv)
     except OSError as err:
         raise InputError(f"{args.csv}: cannot write ({err.strerror})") from None
+    if n is None:
+        raise InputError(f"{journal.path}: the journal cannot be read (see the error above)")
     print(f"wrote {n} row(s) of {args.what} to {args.csv}")
     return 0
 

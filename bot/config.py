@@ -217,6 +217,13 @@ def _in_range(path: Path, section: str, cfg: Any) -> Any:
     return cfg
 
 
+def _metrics(path: Path, data: dict) -> MetricsConfig:
+    cfg = _section(path, data, "metrics", MetricsConfig, {})
+    if not cfg.host.strip():  # an empty host would bind every interface: never by accident
+        raise _fail(path, "metrics.host", "expected an address to bind, e.g. 127.0.0.1 (0.0.0.0 for every interface)")
+    return cfg
+
+
 def _fetch(path: Path, data: dict) -> FetchConfig:
     """The ``fetch:`` section: key names, types and ranges checked by _section, then the user agent."""
     cfg = _section(path, data, "fetch", FetchConfig, {})
@@ -273,7 +280,7 @@ def load_config(path: str | Path = "config.yaml") -> Config:
         discord=discord_cfg,
         threads=threads,
         fetch=_fetch(path, data),
-        metrics=_section(path, data, "metrics", MetricsConfig, {}),
+        metrics=_metrics(path, data),
         raw=data,
     )
 
@@ -321,10 +328,10 @@ def _discord(path: Path, raw: Any) -> DiscordConfig:
     if not isinstance(cooldown, dict) or set(cooldown) - {"rate", "per"}:
         raise _fail(path, "discord.cooldown", "expected a mapping with 'rate' (questions) and 'per' (seconds)")
     rate, per = cooldown.get("rate", 3), cooldown.get("per", 30)
-    if not isinstance(rate, int) or isinstance(rate, bool) or rate < 1:
-        raise _fail(path, "discord.cooldown.rate", f"expected a whole number >= 1, got {rate!r}")
-    if not isinstance(per, int | float) or isinstance(per, bool) or per < 0:
-        raise _fail(path, "discord.cooldown.per", f"expected seconds >= 0, got {per!r}")
+    if not isinstance(rate, int) or isinstance(rate, bool) or not 1 <= rate <= 1000:
+        raise _fail(path, "discord.cooldown.rate", f"expected a whole number from 1 to 1000 (>= 1), got {rate!r}")
+    if not isinstance(per, int | float) or isinstance(per, bool) or not 0 <= per <= 86_400:
+        raise _fail(path, "discord.cooldown.per", f"expected seconds from 0 to 86400 (>= 0), got {per!r}")
     concurrency = raw.get("max_concurrency", 4)
     if not isinstance(concurrency, int) or isinstance(concurrency, bool) or not 1 <= concurrency <= 64:
         raise _fail(path, "discord.max_concurrency", f"expected 1 to 64, got {concurrency!r}")

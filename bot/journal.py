@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS questions (
     outcome TEXT NOT NULL, article TEXT, sentence_id TEXT, confidence REAL, latency_ms REAL);
 CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at);
 CREATE INDEX IF NOT EXISTS questions_user ON questions (user_hash);
+CREATE INDEX IF NOT EXISTS questions_outcome ON questions (outcome);
 CREATE TABLE IF NOT EXISTS ratings (
     question_id TEXT NOT NULL, user_hash TEXT NOT NULL, vote INTEGER NOT NULL, voted_at REAL NOT NULL,
     PRIMARY KEY (question_id, user_hash));
@@ -142,26 +143,36 @@ class Journal:
 
     def close(self) -> None:
         with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            self._drop()
+
+    def _drop(self) -> None:
+        """Close the connection (caller holds the lock): the next call reopens the file, reads its salt."""
+        if self._conn is not None:
+            try:
+                if self._conn.in_transaction:
+                    self._conn.rollback()
+            except sqlite3.Error:
+                pass
+            self._conn.close()
+            self._conn = None
+        self._salt = None
 
     def _guard(self, what: str, func, default):
-        """Run ``func(conn)`` under the lock; a database error is logged once and ``default`` returned."""
-        try:
-            with self._lock:
+        """Run ``func(conn)`` under the lock; a database error is logged once and ``default`` returned.
+
+        On an error the transaction is rolled back and the connection closed before the lock is let go,
+        so no other thread's write can land in a transaction that is about to be thrown away."""
+        with self._lock:
+            try:
                 result = func(self._db())
-            self._failed = False
-            return result
-        except sqlite3.Error as err:
-            if not self._failed:
-                log.error("journal %s: cannot %s (%s); answers are still served", self.path, what, err)
-            self._failed = True
-            with self._lock:
-                if self._conn is not None:  # reopen next time (the file may have been replaced)
-                    self._conn.close()
-                    self._conn = None
-            return default
+            except sqlite3.Error as err:
+                if not self._failed:
+                    log.error("journal %s: cannot %s (%s); answers are still served", self.path, what, err)
+                self._failed = True
+                self._drop()
+                return default
+        self._failed = False
+        return result
 
     def user_hash(self, conn: sqlite3.Connection, user_id: int) -> str:
         if self._salt is None:
@@ -219,6 +230,9 @@ class Journal:
             user = self.user_hash(conn, user_id)
             conn.execute("BEGIN")
             votes = conn.execute("DELETE FROM ratings WHERE user_hash = ?", (user,)).rowcount
+            # Others' votes on their answers go too: they would point at questions that no longer exist.
+            conn.execute("DELETE FROM ratings WHERE question_id IN (SELECT id FROM questions WHERE user_hash = ?)",
+                         (user,))
             questions = conn.execute("DELETE FROM questions WHERE user_hash = ?", (user,)).rowcount
             conn.execute("COMMIT")
             return questions, votes
@@ -276,7 +290,7 @@ class Journal:
 
         def read(conn: sqlite3.Connection) -> Stats:
             windows = [self._window(conn, d, now, where, args) for d in (days_list or WINDOWS)]
-            since = now - WINDOWS[-1] * DAY
+            since = now - max(days_list or WINDOWS) * DAY
             unanswered = conn.execute(
                 f"SELECT {SAME_QUESTION}, count(*) AS n FROM questions WHERE outcome = 'not_covered' "
                 f"AND asked_at >= ? {where} GROUP BY {SAME_QUESTION} ORDER BY n DESC, max(asked_at) DESC "
@@ -293,14 +307,27 @@ class Journal:
 
         return self._guard("read statistics", read, None)
 
-    def export(self, kind: str, path: Path) -> int:
-        """Write ``questions``, ``unanswered`` or ``feedback`` as CSV with a header; rows written."""
-        with self._lock:
-            cursor = self._db().execute(EXPORTS[kind])
-            header = [d[0] for d in cursor.description]
-            rows = cursor.fetchall()
+    def export(self, kind: str, path: Path) -> int | None:
+        """Write ``questions``, ``unanswered`` or ``feedback`` as CSV with a header; rows written (None when
+        the database cannot be read). Text that a spreadsheet would run as a formula (``=…``, ``+…``,
+        ``-…``, ``@…``) is written with a leading ``'``: members' questions are not the owner's formulas."""
+
+        def read(conn: sqlite3.Connection):
+            cursor = conn.execute(EXPORTS[kind])
+            return [d[0] for d in cursor.description], cursor.fetchall()
+
+        table = self._guard(f"export {kind}", read, None)
+        if table is None:
+            return None
+        header, rows = table
         with Path(path).open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerows([[_cell(v) for v in row] for row in rows])
         return len(rows)
+
+
+def _cell(value):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

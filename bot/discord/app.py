@@ -25,7 +25,7 @@ from discord.ext import commands
 from ..answer import Answer
 from ..config import Config, load_config
 from ..engine import Engine
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from ..journal import Journal
 from .feedback import VoteButton, feedback_view
 from .i18n import FRENCH_COMMANDS, Translator, label
@@ -108,7 +108,12 @@ class ArticleBot(commands.Bot):
         await self.sync_commands(force=self.sync_only)
         await asyncio.to_thread(self.journal.prune)
         if self.metrics is not None:
-            await self.metrics.start(self.config.metrics.host, self.config.metrics.port)
+            m = self.config.metrics
+            try:
+                await self.metrics.start(m.host, m.port)
+            except OSError as err:
+                raise ConfigError(f"metrics.port: cannot serve metrics on {m.host}:{m.port} ({err.strerror or err}); "
+                                  "pick a free port or set metrics.enabled: false") from None
         # The engine's rows, vocabularies and models live as long as the process: move them out of
         # the cyclic collector's reach so its full passes do not stall the event loop.
         gc.freeze()
@@ -116,7 +121,8 @@ class ArticleBot(commands.Bot):
     def tree_hash(self) -> str:
         """What Discord knows of the commands: their definitions, translations and where they go."""
         payload = {"commands": [c.to_dict(self.tree) for c in self.tree.get_commands()],
-                   "french": FRENCH_COMMANDS, "guilds": list(self.config.discord.dev_guild_ids)}
+                   "french": FRENCH_COMMANDS, "guilds": list(self.config.discord.dev_guild_ids),
+                   "application": self.application_id}  # another application has none of these yet
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
     async def sync_commands(self, force: bool = False) -> bool:

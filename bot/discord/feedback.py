@@ -14,6 +14,7 @@ import logging
 import discord
 
 from .i18n import label, lang_of
+from .tree import error_text, send_ephemeral
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +33,14 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"fb:(?P<vo
         return cls(match["vote"], match["answer"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        store = interaction.client.journal  # type: ignore[attr-defined]
-        outcome = await asyncio.to_thread(store.vote, self.answer_id, interaction.user.id, self.vote == "up")
         lang = lang_of(interaction.locale)
-        text = label(lang, "changed" if outcome == "changed" else "thanks")
-        await interaction.response.send_message(text, ephemeral=True)
+        try:
+            store = interaction.client.journal  # type: ignore[attr-defined]
+            outcome = await asyncio.to_thread(store.vote, self.answer_id, interaction.user.id, self.vote == "up")
+            text = label(lang, "vote_failed" if outcome is None else "changed" if outcome == "changed" else "thanks")
+        except Exception as err:  # noqa: BLE001 - buttons get the same handler as commands and mentions
+            text = error_text(lang, err, f"vote on {self.answer_id}")
+        await send_ephemeral(interaction, text)
 
 
 def feedback_view(answer_id: str) -> discord.ui.View:

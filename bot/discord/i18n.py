@@ -16,6 +16,7 @@ LABELS: dict[str, dict[str, str]] = {
         "the team has the details. Try again in a moment.", "timeout": "The article search is taking too long "
         "right now; try again in a moment.", "bad_input": "I can't use that question: {reason}",
         "thanks": "Thanks for the feedback!", "changed": "Vote changed, thanks!",
+        "vote_failed": "I could not store your vote right now; the team has the details.",
         "dm_declined": "I only answer in servers. Ask me there with /ask.",
         "empty_mention": "Ask me a question about the article, e.g. `@{me} {example}`",
         "reloaded": "Reloaded: {n} article(s), {s} sentences.", "no_permission": "You need the Manage Server "
@@ -49,6 +50,7 @@ LABELS: dict[str, dict[str, str]] = {
         "l'équipe a les détails. Réessayez dans un instant.", "timeout": "La recherche dans l'article prend "
         "trop de temps ; réessayez dans un instant.", "bad_input": "Je ne peux pas utiliser cette question : {reason}",
         "thanks": "Merci pour votre avis !", "changed": "Vote modifié, merci !",
+        "vote_failed": "Je n'ai pas pu enregistrer votre vote pour l'instant ; l'équipe a les détails.",
         "dm_declined": "Je ne réponds que sur les serveurs. Posez la question là-bas avec /ask.",
         "empty_mention": "Posez-moi une question sur l'article, par ex. `@{me} {example}`",
         "reloaded": "Rechargé : {n} article(s), {s} phrases.", "no_permission": "Il faut la permission "

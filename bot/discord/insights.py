@@ -77,6 +77,8 @@ class Insights(commands.Cog):
     @app_commands.command(name="forget-me", description=_("Delete every question and vote of yours"))
     async def forget_me(self, interaction: discord.Interaction) -> None:
         lang = lang_of(interaction.locale)
+        if not await defer(interaction, ephemeral=True):  # the delete may wait on the database
+            return
         gone = await asyncio.to_thread(self.bot.journal.forget, interaction.user.id)
         text = label(lang, "forget_failed") if gone is None else label(lang, "forgotten", q=gone[0], v=gone[1])
         await send_ephemeral(interaction, text)

@@ -14,6 +14,7 @@ bot's own event loop (no extra thread):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from aiohttp import web
@@ -69,6 +70,17 @@ class Metrics:
         self.registry.register(_JournalCollector(bot))
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
+        # discord.py keeps is_ready() true while it reconnects: the gateway's own events tell.
+        self._connected = False
+        bot.add_listener(self._up, "on_ready")
+        bot.add_listener(self._up, "on_resumed")
+        bot.add_listener(self._down, "on_disconnect")
+
+    async def _up(self) -> None:
+        self._connected = True
+
+    async def _down(self) -> None:
+        self._connected = False
 
     def observe(self, outcome: str, seconds: float) -> None:
         self.questions.labels(outcome).inc()
@@ -77,7 +89,7 @@ class Metrics:
             self.errors.inc()
 
     def gateway_connected(self) -> bool:
-        return self.bot.is_ready() and not self.bot.is_closed()
+        return self._connected and self.bot.is_ready() and not self.bot.is_closed()
 
     def missing(self) -> list[str]:
         """What keeps the bot from being ready (empty when ready)."""
@@ -89,7 +101,7 @@ class Metrics:
         return out
 
     async def _metrics(self, request: web.Request) -> web.Response:
-        body = generate_latest(self.registry)
+        body = await asyncio.to_thread(generate_latest, self.registry)  # reads the journal: off the loop
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     async def _ready(self, request: web.Request) -> web.Response:

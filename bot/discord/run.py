@@ -114,7 +114,9 @@ def setup_logging() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
                         force=True)
     for name in ("bot", "discord"):
-        logging.getLogger(name).setLevel(logging.INFO)
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET or logger.level > logging.INFO:  # keep `-v`'s DEBUG
+            logger.setLevel(logging.INFO)
 
 
 def run(config: Config, sync_only: bool = False) -> int:

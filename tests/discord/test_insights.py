@@ -61,16 +61,24 @@ async def test_forget_me_deletes_that_users_rows_only(simcord_env, tmp_path):
     guild, channel, admin, alice = admin_and_member(simcord_env)
     first = await alice.slash(channel, "ask", question="who is Hugo Barra?")
     await alice.slash(channel, "ask", question="when will Xiaomi enter the US?")
-    await admin.slash(channel, "ask", question="who is Hugo Barra?")
-    up = [c["custom_id"] for row in first.response.components for c in row["components"]][0]
-    await alice.click(first.response.message, custom_id=up)
-    await admin.click(first.response.message, custom_id=up)
+    own = await admin.slash(channel, "ask", question="who is Hugo Barra?")
+
+    def up(result):
+        return [c["custom_id"] for row in result.response.components for c in row["components"]][0]
+
+    await alice.click(first.response.message, custom_id=up(first))
+    await alice.click(own.response.message, custom_id=up(own))
+    await admin.click(own.response.message, custom_id=up(own))
     db = tmp_path / "feedback.sqlite3"
-    before_admin = rows(db, "SELECT id FROM questions ORDER BY asked_at")[2:]
+    own_id = up(own).rsplit(":", 1)[1]  # the button carries the question's id
+    admin_hash = f"(SELECT user_hash FROM questions WHERE id = '{own_id}')"
+    before_admin = rows(db, f"SELECT id FROM questions WHERE user_hash = {admin_hash}")
+    admin_vote = rows(db, f"SELECT * FROM ratings WHERE user_hash = {admin_hash}")
+    assert len(before_admin) == 1 and len(admin_vote) == 1
     result = await alice.slash(channel, "forget-me")
-    assert result.ephemeral and "deleted 2 question(s) and 1 vote(s)" in result.response.content
-    assert rows(db, "SELECT id FROM questions ORDER BY asked_at") == before_admin  # the admin's stay
-    assert len(rows(db, "SELECT * FROM ratings")) == 1  # the admin's vote on alice's answer stays
+    assert result.ephemeral and "deleted 2 question(s) and 2 vote(s)" in result.response.content
+    assert rows(db, "SELECT id FROM questions") == before_admin  # the admin's stay
+    assert rows(db, "SELECT * FROM ratings") == admin_vote  # the admin's own vote stays, alice's two went
     again = await alice.slash(channel, "forget-me")
     assert "deleted 0 question(s) and 0 vote(s)" in again.response.content
 
