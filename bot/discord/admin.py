@@ -13,7 +13,7 @@ from .app import ArticleBot
 from .ask import article_autocomplete
 from .i18n import label, lang_of
 from .render import COLOUR_SUMMARY, clip, fit, text_embed
-from .tree import defer, send_ephemeral
+from .tree import allowed_to_manage, defer
 
 HELP = {
     "en": ("I answer questions about the article by quoting the sentence that answers, with its context, "
@@ -73,9 +73,7 @@ class Admin(commands.Cog):
     @app_commands.default_permissions(manage_guild=True)
     async def reload(self, interaction: discord.Interaction) -> None:
         lang = lang_of(interaction.locale)
-        member = interaction.user
-        if not isinstance(member, discord.Member) or not member.guild_permissions.manage_guild:
-            await send_ephemeral(interaction, label(lang, "no_permission"))
+        if not await allowed_to_manage(interaction):
             return
         if not await defer(interaction, ephemeral=True):
             return

@@ -18,7 +18,7 @@ from ..journal import Stats
 from .app import ArticleBot
 from .i18n import label, lang_of
 from .render import COLOUR_SUMMARY, clip, fit, safe, text_embed
-from .tree import defer, send_ephemeral
+from .tree import allowed_to_manage, defer, send_ephemeral
 
 
 def stats_embed(stats: Stats, lang: str, retention_days: int | None) -> discord.Embed:
@@ -51,9 +51,7 @@ class Insights(commands.Cog):
     @app_commands.default_permissions(manage_guild=True)
     async def stats(self, interaction: discord.Interaction) -> None:
         lang = lang_of(interaction.locale)
-        member = interaction.user
-        if not isinstance(member, discord.Member) or not member.guild_permissions.manage_guild:
-            await send_ephemeral(interaction, label(lang, "no_permission"))
+        if not await allowed_to_manage(interaction):
             return
         if not await defer(interaction, ephemeral=True):
             return

@@ -24,6 +24,16 @@ async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:
         log.warning("could not send an error message (%s %s)", err.status, err.text)
 
 
+async def allowed_to_manage(interaction: discord.Interaction) -> bool:
+    """The Manage Server check in code, behind the commands' default permission (a server may open a
+    command to everyone in its settings): False, with the user told privately, when it fails."""
+    member = interaction.user
+    if isinstance(member, discord.Member) and member.guild_permissions.manage_guild:
+        return True
+    await send_ephemeral(interaction, label(lang_of(interaction.locale), "no_permission"))
+    return False
+
+
 async def defer(interaction: discord.Interaction, **kwargs) -> bool:
     """Acknowledge now (Discord's 3 s window); False, logged, when Discord refuses (5xx, expired)."""
     try:
