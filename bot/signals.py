@@ -72,16 +72,12 @@ class ArticleWords:
     time a question lands on it, so start-up does not tokenise the whole corpus.
     """
 
-    def __init__(self, rows: list[Sentence], languages: dict[str, str], names: dict[str, set[str]] | None = None,
-                 spans: dict[str, tuple[int, int]] | None = None) -> None:
+    def __init__(self, rows: list[Sentence], languages: dict[str, str], names: dict[str, set[str]],
+                 spans: dict[str, tuple[int, int]]) -> None:
         self.languages = languages
         self._rows = rows
-        if spans is None:
-            spans = {}
-            for i, row in enumerate(rows):
-                spans[row.article] = (spans.get(row.article, (i, i))[0], i + 1)
-        self._spans = spans
-        self.names: dict[str, set[str]] = names if names is not None else article_names(rows)
+        self._spans = spans  # the index's: each article's rows are contiguous
+        self.names = names   # the index's, made by article_names() when it was built
         self._tables: dict[str, tuple[set[str], set[str], dict[str, list[str]]]] = {}
         self._fuzzy: dict[tuple[str, str], float] = {}
 
