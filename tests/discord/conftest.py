@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import simcord.interactions as sim_interactions
 import yaml
 
 from bot import create_bot
@@ -86,6 +87,19 @@ def simcord_bot(request, bot_config, shared_engine):
         root = request.getfixturevalue("private_corpus")
         return create_bot(bot_config, engine=Engine(load_config(root / "config.yaml")))
     return create_bot(bot_config, engine=shared_engine)
+
+
+@pytest.fixture
+def french_user(monkeypatch):
+    """Make SimCord's users French: the interaction payload says locale 'fr'."""
+    original = sim_interactions.base_payload
+
+    def french(*args, **kwargs):
+        record, payload = original(*args, **kwargs)
+        payload["locale"] = "fr"
+        return record, payload
+
+    monkeypatch.setattr(sim_interactions, "base_payload", french)
 
 
 @pytest.fixture

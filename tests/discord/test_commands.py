@@ -9,7 +9,6 @@ import threading
 
 import discord
 import pytest
-import simcord.interactions as sim_interactions
 
 from ..waits import GUARD_S
 
@@ -158,19 +157,6 @@ async def test_cooldown_on_slash_and_mention_paths_reset_after_time(world):
 
 
 # ----- locale -------------------------------------------------------------------------------
-@pytest.fixture
-def french_user(monkeypatch):
-    """Make SimCord's users French: the interaction payload says locale 'fr'."""
-    original = sim_interactions.base_payload
-
-    def french(*args, **kwargs):
-        record, payload = original(*args, **kwargs)
-        payload["locale"] = "fr"
-        return record, payload
-
-    monkeypatch.setattr(sim_interactions, "base_payload", french)
-
-
 async def test_french_locale_labels(french_user, world):
     env, guild, channel, alice = world
     result = await alice.slash(channel, "ask", question="quand Xiaomi arrive-t-il aux États-Unis ?")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 
 import discord
-import simcord.interactions as sim_interactions
 
 from bot import create_bot
 
@@ -89,15 +88,7 @@ async def test_privacy_says_what_is_stored_in_the_users_language(simcord_env):
     text = result.response.embeds[0].description
     assert result.ephemeral and "salted hash" in text and "90 days" in text and "/forget-me" in text
 
-async def test_privacy_in_french(simcord_env, monkeypatch):
-    original = sim_interactions.base_payload
-
-    def french(*args, **kwargs):
-        record, payload = original(*args, **kwargs)
-        payload["locale"] = "fr"
-        return record, payload
-
-    monkeypatch.setattr(sim_interactions, "base_payload", french)
+async def test_privacy_in_french(simcord_env, french_user):
     guild, channel, admin, alice = admin_and_member(simcord_env)
     result = await alice.slash(channel, "privacy")
     assert "empreinte salée" in result.response.embeds[0].description and "90 jours" in \
