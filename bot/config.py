@@ -94,6 +94,30 @@ class FetchConfig:
 
 
 @dataclass(frozen=True)
+class FeedConfig:
+    """One RSS/Atom feed followed by the bot (``feeds:`` in config.yaml; see bot/feeds.py)."""
+
+    url: str
+    server: str | None = None            # the Discord server (guild id) its articles belong to; None: shared
+    announce_channel: int | None = None  # channel id where the running bot announces its new articles
+    interval: float | None = None        # seconds between polls of this feed; None: feed_polling.interval
+
+
+@dataclass(frozen=True)
+class PollingConfig:
+    """How feeds are polled: how often, how far back off after errors, where their state is kept."""
+
+    interval: float = 1800.0     # seconds between two polls of a feed by the running bot
+    max_backoff: float = 86_400.0  # after n failed polls in a row: interval x 2^n, at most this
+    max_items: int = 30          # the newest items of a feed looked at in one poll
+    state: str = "feeds.json"    # what was seen in each feed (ETag, items): relative to config.yaml
+
+
+#: No feed is polled more often than this, whatever the config says: feed servers ban bots that hammer them.
+MIN_FEED_INTERVAL = 60.0
+
+
+@dataclass(frozen=True)
 class MetricsConfig:
     """Prometheus metrics and a readiness check for a supervisor (off by default; see bot/discord/metrics.py)."""
 
@@ -116,6 +140,8 @@ class Config:
     threads: int = 2
     fetch: FetchConfig = field(default_factory=FetchConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
+    feeds: tuple[FeedConfig, ...] = ()
+    feed_polling: PollingConfig = field(default_factory=PollingConfig)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -201,6 +227,11 @@ RANGES: dict[str, dict[str, tuple[str, float, float]]] = {
         "position_prior": ("a weight", 0.0, 10.0),
     },
     "metrics": {"port": ("a TCP port", 0, 65535)},
+    "feed_polling": {
+        "interval": ("seconds", MIN_FEED_INTERVAL, 7 * 86_400),
+        "max_backoff": ("seconds", MIN_FEED_INTERVAL, 30 * 86_400),
+        "max_items": ("a number of items", 1, 1000),
+    },
     "fetch": {
         "max_bytes": ("a size in bytes", 1024, 100_000_000),
         "timeout": ("seconds", 0.001, 300.0),
@@ -224,6 +255,48 @@ def _metrics(path: Path, data: dict) -> MetricsConfig:
     return cfg
 
 
+def _polling(path: Path, data: dict) -> PollingConfig:
+    cfg = _section(path, data, "feed_polling", PollingConfig, {})
+    if not cfg.state.strip():
+        raise _fail(path, "feed_polling.state", "expected a file path, e.g. feeds.json")
+    return dataclasses.replace(cfg, state=str((path.parent / cfg.state).resolve()))
+
+
+def _feeds(path: Path, raw: Any) -> tuple[FeedConfig, ...]:
+    """``feeds:``: a list of feed URLs, or of mappings ``{url, server, announce_channel, interval}``."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise _fail(path, "feeds", f"expected a list of feed URLs (or of mappings with 'url:'), got {raw!r}")
+    out: list[FeedConfig] = []
+    for n, entry in enumerate(raw):
+        key = f"feeds[{n}]"
+        if isinstance(entry, str):
+            entry = {"url": entry}
+        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str) or not entry["url"].strip():
+            raise _fail(path, key, f"expected a feed URL or a mapping with 'url:', got {entry!r}")
+        unknown = set(entry) - {f.name for f in dataclasses.fields(FeedConfig)}
+        if unknown:
+            raise _fail(path, f"{key}.{sorted(unknown)[0]}", "unknown key (allowed: url, server, announce_channel, "
+                                                             "interval)")
+        url = entry["url"].strip()
+        if not url.lower().startswith(("http://", "https://")):
+            raise _fail(path, f"{key}.url", f"expected an http:// or https:// feed URL, got {url!r}")
+        server, channel, interval = entry.get("server"), entry.get("announce_channel"), entry.get("interval")
+        for name, value in (("server", server), ("announce_channel", channel)):
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+                raise _fail(path, f"{key}.{name}", f"expected a Discord id (a number), got {value!r}")
+        if interval is not None and (isinstance(interval, bool) or not isinstance(interval, int | float)
+                                     or not MIN_FEED_INTERVAL <= interval <= 7 * 86_400):
+            raise _fail(path, f"{key}.interval", f"expected seconds from {MIN_FEED_INTERVAL:g} to 604800 (feed "
+                                                 f"servers ban bots that poll more often), got {interval!r}")
+        if url in {f.url for f in out}:
+            raise _fail(path, f"{key}.url", f"{url} is listed twice")
+        out.append(FeedConfig(url, str(server) if server is not None else None, channel,
+                              float(interval) if interval is not None else None))
+    return tuple(out)
+
+
 def _fetch(path: Path, data: dict) -> FetchConfig:
     """The ``fetch:`` section: key names, types and ranges checked by _section, then the user agent."""
     cfg = _section(path, data, "fetch", FetchConfig, {})
@@ -245,7 +318,7 @@ def load_config(path: str | Path = "config.yaml") -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys at the top level")
     known = {"articles_dir", "index_dir", "default_article", "retrieval", "summary", "threads", "discord",
-             "fetch", "metrics"}
+             "fetch", "metrics", "feeds", "feed_polling"}
     for key in data:
         if key not in known:
             raise _fail(path, key, f"unknown key (allowed: {', '.join(sorted(known))})")
@@ -281,6 +354,8 @@ def load_config(path: str | Path = "config.yaml") -> Config:
         threads=threads,
         fetch=_fetch(path, data),
         metrics=_metrics(path, data),
+        feeds=_feeds(path, data.get("feeds")),
+        feed_polling=_polling(path, data),
         raw=data,
     )
 

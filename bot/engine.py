@@ -18,8 +18,9 @@ from .confidence import calibration_key, describe, load_calibration
 from .config import Config
 from .encoders import Encoder, load_encoder
 from .errors import ArticleError, IndexFormatError, InputError
-from .index import EMBEDDINGS, AnnSettings, SentenceIndex, wanted_views
+from .index import EMBEDDINGS, AnnSettings, ArticleInfo, SentenceIndex, wanted_views
 from .ingest import FileStamp, read_folder
+from .library import lock
 from .retrieve import Retriever
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,12 @@ def ensure_index(config: Config, encoders: dict[str, Encoder], force: bool = Fal
         "views": views,
         "search": {"threshold": ann.threshold, "hnsw_m": ann.hnsw_m, "ef_search": ann.ef_search},
     }
+    with lock(config):
+        return _ensure_index(config, encoders, force, ann, views, expect)
+
+
+def _ensure_index(config: Config, encoders: dict[str, Encoder], force: bool, ann: AnnSettings,
+                  views: tuple[str, ...], expect: dict) -> SentenceIndex:
     old = None
     SentenceIndex.recover(config.index_dir)
     if not force:
@@ -112,17 +119,28 @@ class Engine:
     def __init__(self, config: Config, force_rebuild: bool = False) -> None:
         self.config = config
         self._lock = threading.Lock()
+        self._encoders = load_encoders(config)
         self._state = self._load(force_rebuild)
 
     def _load(self, force: bool) -> tuple[SentenceIndex, Retriever]:
         start = time.perf_counter()
-        encoders = load_encoders(self.config)
-        index = ensure_index(self.config, encoders, force=force)
-        dense, topic = encoders["dense"], encoders.get("topic")
-        calibration = load_calibration(calibration_key(dense.id, topic.id if topic else None), self.config.index_dir)
-        retriever = Retriever(index, dense, topic, self.config.retrieval, calibration)
+        index = ensure_index(self.config, self._encoders, force=force)
+        state = self._serve(index)
         log.debug("engine ready in %.2f s (%d sentences)", time.perf_counter() - start, len(index.rows))
-        return index, retriever
+        return state
+
+    def _serve(self, index: SentenceIndex) -> tuple[SentenceIndex, Retriever]:
+        """A retriever over ``index`` with the loaded encoders and their calibration."""
+        dense, topic = self._encoders["dense"], self._encoders.get("topic")
+        calibration = load_calibration(calibration_key(dense.id, topic.id if topic else None), self.config.index_dir)
+        return index, Retriever(index, dense, topic, self.config.retrieval, calibration)
+
+    def _swap(self, index: SentenceIndex) -> None:
+        """Serve ``index`` from now on: one assignment, so a question asked meanwhile is answered
+        whole from the previous index or whole from this one."""
+        state = self._serve(index)
+        with self._lock:
+            self._state = state
 
     @property
     def index(self) -> SentenceIndex:
@@ -140,38 +158,76 @@ class Engine:
 
     def reload(self) -> None:
         """Re-read the articles, rebuild what is stale, then swap in one assignment."""
-        new_state = self._load(force=False)
-        with self._lock:
-            self._state = new_state
+        self._swap(ensure_index(self.config, self._encoders))
 
-    def article_ids(self) -> list[str]:
+    # ----- the library: changes are indexed with the loaded encoders, then swapped in ------------
+    def add(self, source: str, art_id: str | None = None, server: str | None = None) -> ArticleInfo:
+        """Add an article (URL or file) for ``server`` (None: shared) and serve it; see ``library.add``."""
+        from .library import add
+
+        index, new_id = add(self.config, source, art_id, encoders=self._encoders, server=server)
+        self._swap(index)
+        return next(a for a in index.articles if a.id == new_id)
+
+    def remove(self, art_id: str, server: str | None = None) -> None:
+        """Remove an article; with ``server``, only one of that server's own (``library.remove``)."""
+        from .library import remove
+
+        self._swap(remove(self.config, art_id, encoders=self._encoders, server=server))
+
+    def poll_feeds(self, now: float | None = None, due_only: bool = False):
+        """Poll the configured feeds (``bot/feeds.py``), serve what they added; returns the poll's report."""
+        from .feeds import poll
+
+        report = poll(self.config, encoders=self._encoders, now=now, due_only=due_only)
+        if report.index is not None:
+            self._swap(report.index)
+        return report
+
+    # ----- scope: which articles a question may be answered from ------------------------------
+    def scope(self, server: str | None) -> frozenset[str]:
+        """The articles visible from ``server``: the shared ones and that server's own. None (a direct
+        message, or no server) sees the shared ones only. The CLI passes no scope: it sees them all."""
+        return frozenset(a.id for a in self.index.articles if a.server is None or a.server == server)
+
+    def article_ids(self, scope: frozenset[str] | None = None) -> list[str]:
         """Indexed article ids in name order (the index keeps them in the order they were added)."""
-        return sorted(a.id for a in self.index.articles)
+        return sorted(a.id for a in self.index.articles if scope is None or a.id in scope)
 
-    def resolve_article(self, article: str | None) -> str | None:
-        """The article to search: the one asked for, else the configured default, else all (None)."""
-        article = article or self.config.default_article
+    def resolve_article(self, article: str | None, scope: frozenset[str] | None = None) -> str | None:
+        """The article to search: the one asked for, else the configured default, else all (None).
+        An article outside ``scope`` is unknown; a default outside it is ignored."""
+        ids = self.article_ids(scope)
         if article is None:
-            return None
-        ids = self.article_ids()
+            article = self.config.default_article
+            if article is None or (scope is not None and article not in ids):
+                return None
         if article not in ids:
-            raise InputError(f"unknown article {article!r}; known articles: {', '.join(ids)}")
+            raise InputError(f"unknown article {article!r}; known articles: {', '.join(ids) or 'none'}")
         return article
 
-    def ask(self, question: str, k: int = 3, article: str | None = None) -> Answer:
-        """Answer ``question`` from the article(s); see Retriever.ask."""
+    def ask(self, question: str, k: int = 3, article: str | None = None,
+            scope: frozenset[str] | None = None) -> Answer:
+        """Answer ``question`` from the article(s) in ``scope`` (None: all); see Retriever.ask."""
         text = clean_question(question, self.config.retrieval.max_question_chars)
         if not 1 <= k <= 10:
             raise InputError(f"k must be between 1 and 10, got {k}")
         index, retriever = self._state
-        return retriever.ask(text, k=k, article=self.resolve_article(article))
+        one = self.resolve_article(article, scope)
+        if one is None and scope is not None and not scope:
+            raise InputError("no article is available here yet: a moderator can add one with /article add")
+        return retriever.ask(text, k=k, article=one, scope=None if one else scope)
 
-    def summary(self, length: str = "medium", focus: str | None = None, article: str | None = None) -> Summary:
-        """Extractive summary of one article (the default, or the first one)."""
+    def summary(self, length: str = "medium", focus: str | None = None, article: str | None = None,
+                scope: frozenset[str] | None = None) -> Summary:
+        """Extractive summary of one article (the one asked for, the default, or the first in scope)."""
         from .summarize import summarize
 
         index, retriever = self._state
-        art_id = self.resolve_article(article) or min(a.id for a in index.articles)
+        ids = self.article_ids(scope)
+        if not ids:
+            raise InputError("no article is available here yet: a moderator can add one with /article add")
+        art_id = self.resolve_article(article, scope) or ids[0]
         if focus is not None:
             focus = clean_question(focus, self.config.retrieval.max_question_chars)
         art = next(a for a in index.articles if a.id == art_id)

@@ -1,4 +1,4 @@
-"""Fetch one web page safely: http(s) only, public addresses only, bounded in time and size.
+"""Fetch one web page or RSS/Atom feed safely: http(s) only, public addresses only, bounded in time and size.
 
 Anyone who can talk to the bot can make it fetch a URL, so the fetch must not become a way into the
 network the bot runs on (SSRF). Unless ``fetch.allow_private_hosts`` is set:
@@ -14,6 +14,11 @@ Redirects are followed by hand so that every hop gets the same checks. URLs with
 password are refused: a news article needs no login, and the credentials would end up in logs,
 error messages and article sidecars. Environment proxies are ignored (``trust_env=False``): through
 a proxy the resolver would only ever see the proxy's name.
+
+Feeds are polled again and again, so they are fetched politely: the caller passes the ETag and
+Last-Modified of the copy it has, the request carries them as If-None-Match / If-Modified-Since, and an
+unchanged feed costs the site a bodiless 304. A site that says "not now" (429, 503) raises
+:class:`RetryLater` with its Retry-After, so that the caller can wait as long as the site asked.
 """
 
 from __future__ import annotations
@@ -22,11 +27,14 @@ import asyncio
 import concurrent.futures
 import ipaddress
 import logging
+import math
 import os
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 
 import aiohttp
@@ -41,22 +49,71 @@ log = logging.getLogger(__name__)
 
 #: Media types worth extracting an article from; anything else is refused before its body is read.
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+#: Media types RSS, Atom and RSS 1.0 (RDF) feeds are served as. JSON Feed is not read, so not accepted.
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+                        "text/xml"})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})  # a web page where a feed was expected
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+RETRY_LATER = frozenset({429, 503})  # the site asks to come back later, often saying when (Retry-After)
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # a NAT64 gateway forwards these to the IPv4 inside
 ALLOW_HINT = "to fetch from your own network set `fetch: {allow_private_hosts: true}` in config.yaml"
-ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
 CHUNK = 64 * 1024
 SHOWN_URL_CHARS = 200  # longer URLs are cut in messages so that an error stays one readable line
 
 
 @dataclass(frozen=True)
+class Kind:
+    """What a fetch expects, and so what it asks for, accepts, and how its refusals read."""
+
+    noun: str  # "the page is over the limit", "the feed is over the limit"
+    what: str  # "is a PDF, not <what>"
+    types: frozenset[str]  # the declared media types accepted
+    expected: str  # named when an unrelated type is refused
+    accept: str  # the Accept header
+    markup: str  # an untyped body starting with a tag is taken as this markup ...
+    sniffed: str  # ... and typed as this
+
+
+PAGE_KIND = Kind("page", "a web page", PAGE_TYPES, "text/html", PAGE_ACCEPT, "HTML", "text/html")
+FEED_KIND = Kind("feed", "an RSS or Atom feed", FEED_TYPES, "application/rss+xml or application/atom+xml",
+                 FEED_ACCEPT, "XML", "application/xml")
+KINDS = {kind.noun: kind for kind in (PAGE_KIND, FEED_KIND)}  # by the name fetch(kind=...) takes
+
+
+@dataclass(frozen=True)
 class Fetched:
-    """One fetched page: the final URL after redirects, the raw body and its declared type."""
+    """One fetched page or feed: the final URL after redirects, the raw body and its declared type.
+
+    ``etag`` and ``last_modified`` are the response's validators, to be handed back to the next fetch
+    of the same URL. A 304 (``not_modified``) has no body or type: the caller's copy is still current.
+    """
 
     url: str
     body: bytes
-    content_type: str  # lower-case media type without parameters, e.g. "text/html"
+    content_type: str  # lower-case media type without parameters, e.g. "text/html"; "" for a 304
     charset: str | None  # lower-case, from the Content-Type header; None when the server did not say
+    status: int = 200
+    etag: str | None = None  # the ETag header, verbatim
+    last_modified: str | None = None  # the Last-Modified header, verbatim
+
+    @property
+    def not_modified(self) -> bool:
+        """True for a 304 answer to a conditional fetch: nothing changed since the validators given."""
+        return self.status == HTTPStatus.NOT_MODIFIED
+
+
+class RetryLater(FetchError):
+    """HTTP 429 or 503: the site is there but asks to come back later.
+
+    ``retry_after`` is its Retry-After in seconds from now (never negative), or None when it did not
+    say or said something unreadable; a poller waits at least that long before asking again.
+    """
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class _RefusedAddress(OSError):
@@ -118,10 +175,33 @@ def shown(url: URL | str) -> str:
     return text if len(text) <= SHOWN_URL_CHARS else text[:SHOWN_URL_CHARS - 1] + "…"
 
 
+def _where(asked: str, current: URL) -> str:
+    """The URL asked for and, after a redirect, the hop that failed: how every message starts."""
+    return asked if shown(current) == asked else f"{asked} (redirected to {shown(current)})"
+
+
 def _problem(asked: str, current: URL, message: str) -> FetchError:
     """A one-line FetchError naming the URL asked for and, after a redirect, the hop that failed."""
-    where = asked if shown(current) == asked else f"{asked} (redirected to {shown(current)})"
-    return FetchError(f"{where}: {message}")
+    return FetchError(f"{_where(asked, current)}: {message}")
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """A Retry-After header as seconds from ``now``: delta-seconds, or an HTTP date (past dates: 0).
+
+    None when absent or unreadable, so that the caller falls back on its own back-off rather than
+    trusting a guess.
+    """
+    text = (value or "").strip()
+    if text.isascii() and text.isdigit():
+        seconds = float(text)
+        return seconds if math.isfinite(seconds) else None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # "-0000": a UTC time whose source zone is unknown
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def parse_url(url: str) -> URL:
@@ -164,12 +244,32 @@ def _check_literal_host(asked: str, url: URL, cfg: FetchConfig) -> None:
         raise _problem(asked, url, f"refused: {host} is a private, loopback or reserved address; {ALLOW_HINT}")
 
 
+def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The If-None-Match / If-Modified-Since headers for the validators given.
+
+    A validator that cannot be a header value (a hand-edited sidecar with a line break) is left out
+    with a warning: the fetch then just downloads the whole body, while sending it would fail the fetch.
+    """
+    headers = {}
+    for name, value in (("If-None-Match", etag), ("If-Modified-Since", last_modified)):
+        if not value:
+            continue
+        if value.isascii() and value.isprintable():
+            headers[name] = value
+        else:
+            log.warning("fetch: %s %r is not a valid header value; fetching without it", name, value)
+    return headers
+
+
 @asynccontextmanager
-async def _session(cfg: FetchConfig) -> AsyncIterator[aiohttp.ClientSession]:
-    """A one-fetch session: the public-only resolver, no DNS cache, no environment proxies."""
+async def _session(cfg: FetchConfig, headers: dict[str, str]) -> AsyncIterator[aiohttp.ClientSession]:
+    """A one-fetch session: the public-only resolver, no DNS cache, no environment proxies.
+
+    ``headers`` (Accept, validators) go with every hop, after the User-Agent.
+    """
     resolver = None if cfg.allow_private_hosts else PublicResolver()
     connector = aiohttp.TCPConnector(resolver=resolver, use_dns_cache=False, limit=4)
-    headers = {"User-Agent": cfg.user_agent, "Accept": ACCEPT}
+    headers = {"User-Agent": cfg.user_agent, **headers}
     try:
         async with aiohttp.ClientSession(connector=connector, headers=headers, trust_env=False,
                                          timeout=aiohttp.ClientTimeout(total=None)) as session:
@@ -179,38 +279,51 @@ async def _session(cfg: FetchConfig) -> AsyncIterator[aiohttp.ClientSession]:
             await resolver.close()
 
 
-async def fetch(url: str, cfg: FetchConfig) -> Fetched:
-    """Fetch the web page at ``url`` within the limits of ``cfg``.
+async def fetch(url: str, cfg: FetchConfig, *, kind: str = "page", etag: str | None = None,
+                last_modified: str | None = None) -> Fetched:
+    """Fetch the web page (``kind="page"``) or RSS/Atom feed (``kind="feed"``) at ``url`` within ``cfg``.
+
+    With ``etag`` / ``last_modified`` (from the Fetched of an earlier fetch of the URL) the request is
+    conditional, and an unchanged resource comes back as a bodiless Fetched with ``not_modified``.
 
     Raises:
+        RetryLater: HTTP 429 or 503, with the site's Retry-After.
         FetchError: one line naming the URL and what went wrong (bad scheme, refused address,
-            unreachable, timeout, HTTP error, redirect loop, too large, not a web page).
+            unreachable, timeout, HTTP error, redirect loop, too large, not a web page or not a feed).
+        ValueError: ``kind`` is neither "page" nor "feed" (a bug in the caller, not in the URL).
     """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}, not {kind!r}")
+    expect = KINDS[kind]
     start = parse_url(url)
     asked = shown(start)
+    sent = _conditional(etag, last_modified)
     try:
-        async with asyncio.timeout(cfg.timeout), _session(cfg) as session:
-            return await _follow(session, start, asked, cfg)
+        async with asyncio.timeout(cfg.timeout), _session(cfg, {"Accept": expect.accept, **sent}) as session:
+            return await _follow(session, start, asked, cfg, expect, sent)
     except TimeoutError:
         raise FetchError(f"{asked}: no complete answer within {cfg.timeout:g} s (the site is slow or "
                          "unreachable; fetch.timeout in config.yaml sets the limit)") from None
 
 
-def fetch_sync(url: str, cfg: FetchConfig) -> Fetched:
+def fetch_sync(url: str, cfg: FetchConfig, *, kind: str = "page", etag: str | None = None,
+               last_modified: str | None = None) -> Fetched:
     """:func:`fetch` for synchronous callers: the CLI, or a worker thread (``asyncio.to_thread``).
 
     Called on a thread whose event loop is running, it runs the fetch on a helper thread, because
     ``asyncio.run`` cannot nest; that blocks the loop, so async code should ``await fetch()`` instead.
     """
+    job = fetch(url, cfg, kind=kind, etag=etag, last_modified=last_modified)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(fetch(url, cfg))
+        return asyncio.run(job)
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="fetch") as pool:
-        return pool.submit(asyncio.run, fetch(url, cfg)).result()
+        return pool.submit(asyncio.run, job).result()
 
 
-async def _follow(session: aiohttp.ClientSession, start: URL, asked: str, cfg: FetchConfig) -> Fetched:
+async def _follow(session: aiohttp.ClientSession, start: URL, asked: str, cfg: FetchConfig, expect: Kind,
+                  sent: dict[str, str]) -> Fetched:
     """GET ``start``, following at most ``cfg.max_redirects`` redirects, each hop checked anew."""
     current, seen = start, {start}
     while True:
@@ -219,9 +332,9 @@ async def _follow(session: aiohttp.ClientSession, start: URL, asked: str, cfg: F
             async with session.get(current, allow_redirects=False) as resp:
                 target = _redirect_target(asked, current, resp)
                 if target is None:
-                    return await _page(asked, current, resp, cfg)
+                    return await _final(asked, current, resp, cfg, expect, sent)
         except aiohttp.ClientError as err:
-            raise _client_error(asked, current, err) from None
+            raise _client_error(asked, current, err, expect) from None
         if target in seen:
             raise _problem(asked, current, f"redirect loop: {shown(target)} was already visited")
         if len(seen) > cfg.max_redirects:
@@ -244,47 +357,60 @@ def _redirect_target(asked: str, current: URL, resp: aiohttp.ClientResponse) -> 
     return _checked_url(asked, target)
 
 
-async def _page(asked: str, current: URL, resp: aiohttp.ClientResponse, cfg: FetchConfig) -> Fetched:
+async def _final(asked: str, current: URL, resp: aiohttp.ClientResponse, cfg: FetchConfig, expect: Kind,
+                 sent: dict[str, str]) -> Fetched:
     """The final response as a Fetched, after the status, type and size checks."""
-    if resp.status >= 300:
-        raise _problem(asked, current, _status_message(resp.status, resp.reason))
+    etag, last_modified = resp.headers.get("ETag"), resp.headers.get("Last-Modified")
+    if resp.status == HTTPStatus.NOT_MODIFIED and sent:
+        # A 304 may leave out validators that did not change: the ones sent are still the current ones.
+        return Fetched(str(current), b"", "", None, resp.status, etag or sent.get("If-None-Match"),
+                       last_modified or sent.get("If-Modified-Since"))
+    if resp.status >= 300:  # a 304 to an unconditional request too: there is no copy it could refer to
+        message = f"{_where(asked, current)}: {_status_message(resp.status, resp.reason)}"
+        if resp.status in RETRY_LATER:
+            raise RetryLater(message, retry_after_seconds(resp.headers.get("Retry-After")))
+        raise FetchError(message)
     # No type, or the catch-all octet-stream that misconfigured servers send for HTML: look at the body.
     declared = "Content-Type" in resp.headers and resp.content_type != "application/octet-stream"
     if declared:
-        _check_type(asked, current, resp.content_type)
+        _check_type(asked, current, resp.content_type, expect)
     if resp.content_length is not None and resp.content_length > cfg.max_bytes:
-        raise _problem(asked, current, f"the page is {resp.content_length:,} bytes, over the limit of "
+        raise _problem(asked, current, f"the {expect.noun} is {resp.content_length:,} bytes, over the limit of "
                                        f"{cfg.max_bytes:,} (fetch.max_bytes in config.yaml)")
-    body = await _read(asked, current, resp, cfg.max_bytes)
-    content_type = resp.content_type if declared else _sniff(asked, current, body)
+    body = await _read(asked, current, resp, cfg.max_bytes, expect)
+    content_type = resp.content_type if declared else _sniff(asked, current, body, expect)
     charset = resp.charset.lower() if declared and resp.charset else None
-    return Fetched(str(current), body, content_type, charset)
+    return Fetched(str(current), body, content_type, charset, resp.status, etag, last_modified)
 
 
-async def _read(asked: str, current: URL, resp: aiohttp.ClientResponse, limit: int) -> bytes:
+async def _read(asked: str, current: URL, resp: aiohttp.ClientResponse, limit: int, expect: Kind) -> bytes:
     """The body, counted while streaming: reading stops as soon as it passes ``limit`` bytes."""
     chunks, total = [], 0
     async for chunk in resp.content.iter_chunked(CHUNK):
         total += len(chunk)
         if total > limit:
-            raise _problem(asked, current, f"the page is over the limit of {limit:,} bytes "
+            raise _problem(asked, current, f"the {expect.noun} is over the limit of {limit:,} bytes "
                                            "(fetch.max_bytes in config.yaml)")
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _check_type(asked: str, current: URL, media: str) -> None:
-    """Refuse what is not a web page, saying what it is."""
-    if media in PAGE_TYPES:
+def _check_type(asked: str, current: URL, media: str, expect: Kind) -> None:
+    """Refuse what is not the kind expected, saying what it is."""
+    if media in expect.types:
         return
-    if media == "application/pdf":
-        what = "is a PDF, not a web page (copy its text into a .txt file in the articles folder)"
+    if media in HTML_TYPES:  # only a feed gets here: the address of the site, or of an article
+        what = f"is a web page ({media}), not an RSS or Atom feed: give the address of the site's feed itself"
+    elif media == "application/pdf":
+        what = f"is a PDF, not {expect.what}"
+        if expect is PAGE_KIND:
+            what += " (copy its text into a .txt file in the articles folder)"
     elif media.startswith("image/"):
-        what = f"is an image ({media}), not a web page"
+        what = f"is an image ({media}), not {expect.what}"
     elif media.startswith(("audio/", "video/")):
-        what = f"is a {media.split('/')[0]} file ({media}), not a web page"
+        what = f"is a {media.split('/')[0]} file ({media}), not {expect.what}"
     else:
-        what = f"is {media}, not a web page (expected text/html)"
+        what = f"is {media}, not {expect.what} (expected {expect.expected})"
     raise _problem(asked, current, what)
 
 
@@ -292,14 +418,21 @@ MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG", "image/png"), (b"\xff\xd8\x
          (b"GIF8", "image/gif"))
 
 
-def _sniff(asked: str, current: URL, body: bytes) -> str:
-    """The media type of a body sent without Content-Type: HTML if it starts with a tag."""
+def _sniff(asked: str, current: URL, body: bytes, expect: Kind) -> str:
+    """The media type of a body sent without Content-Type: the kind's markup if it starts with a tag.
+
+    For a feed, a body that opens as an HTML document is refused as the web page it is, rather than
+    handed on as XML to fail in the feed parser.
+    """
     for magic, media in MAGIC:
         if body.startswith(magic):
-            _check_type(asked, current, media)
-    if body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return "text/html"
-    raise _problem(asked, current, "the server sent no Content-Type and the body is not HTML")
+            _check_type(asked, current, media, expect)
+    start = body.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if expect is FEED_KIND and start[:14].lower().startswith((b"<!doctype html", b"<html")):
+        _check_type(asked, current, "text/html", expect)
+    if start.startswith(b"<"):
+        return expect.sniffed
+    raise _problem(asked, current, f"the server sent no Content-Type and the body is not {expect.markup}")
 
 
 def _status_message(status: int, reason: str | None) -> str:
@@ -314,7 +447,7 @@ def _status_message(status: int, reason: str | None) -> str:
     return f"HTTP {status} {reason}" + (f" ({extra})" if extra else "")
 
 
-def _client_error(asked: str, current: URL, err: aiohttp.ClientError) -> FetchError:
+def _client_error(asked: str, current: URL, err: aiohttp.ClientError, expect: Kind) -> FetchError:
     """An aiohttp error as one line: refused address, DNS failure, TLS, connection, or reading."""
     host = current.host or ""
     if isinstance(err, aiohttp.ClientConnectorError) and isinstance(err.os_error, _RefusedAddress):
@@ -332,4 +465,4 @@ def _client_error(asked: str, current: URL, err: aiohttp.ClientError) -> FetchEr
         code = err.os_error.errno  # "Connection refused" says more than asyncio's "Connect call failed"
         reason = os.strerror(code) if code else err.os_error.strerror or one_line(err.os_error)
         return _problem(asked, current, f"cannot connect to {host}:{current.port} ({reason})")
-    return _problem(asked, current, f"the connection failed while reading the page ({one_line(err)})")
+    return _problem(asked, current, f"the connection failed while reading the {expect.noun} ({one_line(err)})")

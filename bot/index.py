@@ -76,12 +76,15 @@ class ArticleInfo:
     site_name: str | None = None
     added_at: str | None = None   # when it entered the index (or the sidecar's ``added_at``)
     file: str | None = None       # file name in ``articles/``
+    server: str | None = None     # the server it belongs to (the sidecar's ``server``); None: shared by all
+    feed: str | None = None       # the feed it came from, if any
 
     @classmethod
     def of(cls, art: Article, added_at: str) -> ArticleInfo:
         m = art.meta
         return cls(art.id, art.title, art.language, art.sha256, art.source, art.url, art.date, len(art.sentences),
-                   m.get("author"), m.get("site_name"), m.get("added_at") or added_at, art.path.name)
+                   m.get("author"), m.get("site_name"), m.get("added_at") or added_at, art.path.name,
+                   m.get("server"), m.get("feed"))
 
 
 #: Sentence views: one vector per row.

@@ -147,7 +147,10 @@ def read_sidecar(path: Path) -> dict:
 
 
 #: What a sidecar may say about its article (``article-bot add`` writes the extractor's findings here).
-SIDECAR_KEYS = ("title", "source", "url", "date", "language", "author", "site_name", "added_at")
+#: ``server``: the Discord server (guild id) the article belongs to, absent for a shared article;
+#: ``feed`` and ``guid``: the feed it came from and its item id there (``bot/feeds.py``).
+SIDECAR_KEYS = ("title", "source", "url", "date", "language", "author", "site_name", "added_at", "server",
+                "feed", "guid")
 
 
 def is_noise(block: str, max_words: int = _CAPTION_MAX_WORDS) -> bool:

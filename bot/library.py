@@ -22,11 +22,15 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from filelock import FileLock, Timeout
 
 from .config import Config
 from .errors import ArticleError, InputError
@@ -38,6 +42,10 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 #: Ids made from titles are cut at this many characters (whole words).
 SLUG_CHARS = 60
+#: Per lock path, when its file cannot be created: a lock for this process's threads only.
+_LOCAL: dict[Path, threading.RLock] = {}
+#: How long a change waits for another one (an add, a poll, a reload) to finish before giving up.
+LOCK_WAIT_S = 600
 
 
 @dataclass(frozen=True)
@@ -144,9 +152,13 @@ def check_new(folder: Path, art_id: str, incoming: Incoming) -> None:
 
 
 def _write_atomic(path: Path, data: str) -> None:
+    _write_atomic_bytes(path, data.encode("utf-8"))
+
+
+def _write_atomic_bytes(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
     except BaseException:
@@ -165,79 +177,174 @@ def _validated(text: str, art_id: str, meta: dict[str, str]) -> Article:
         return parse_article(path)
 
 
-def add(config: Config, source: str, art_id: str | None = None, now: str | None = None, encoders=None):
-    """Add ``source`` to the library and index it; returns (the new index, the article id).
-    ``encoders``: already loaded ones (the bot's), else the configured ones are loaded."""
-    from .engine import ensure_index, load_encoders
+@dataclass(frozen=True)
+class Prepared:
+    """An article ready to be written: its id, text (one final newline) and sidecar, already parsed once."""
 
+    id: str
+    text: str
+    meta: dict[str, str]
+    origin: str
+    title: str
+    language: str
+    sentences: int
+
+
+def prepare(config: Config, source: str, art_id: str | None = None, *, server: str | None = None,
+            extra: dict[str, str] | None = None, now: str | None = None, replace: bool = False) -> Prepared:
+    """Fetch, extract and check ``source`` without writing anything.
+
+    ``server``: the server the article belongs to (its sidecar's ``server``), None for a shared one.
+    ``extra``: more sidecar fields (a feed's ``feed`` and ``guid``). ``replace``: the id may already
+    exist (a feed item whose page changed); its URL and text are then not compared with itself.
+    """
     incoming = fetch_incoming(source, config)
     art_id = art_id or slug(incoming.meta.get("title", "")) or incoming.fallback_id
-    check_new(config.articles_dir, art_id, incoming)
-    meta = dict(incoming.meta)
+    if not replace:
+        check_new(config.articles_dir, art_id, incoming)
+    meta = dict(incoming.meta) | dict(extra or {})
+    meta.pop("server", None)  # ownership comes from who adds it, never from the file or page
+    if server is not None:
+        meta["server"] = str(server)
     meta["added_at"] = now or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     text = incoming.text.strip() + "\n"
-    _validated(text, art_id, meta)
-    folder = config.articles_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    files = [folder / f"{art_id}.yaml", folder / f"{art_id}.txt"]
-    if files[0].exists():
-        raise InputError(f"{files[0]} already exists (a sidecar without its article?); remove it or pick another --id")
-    written: list[Path] = []
+    art = _validated(text, art_id, meta)
+    return Prepared(art_id, text, meta, incoming.origin, art.title, art.language, len(art.sentences))
+
+
+@contextmanager
+def lock(config: Config) -> Iterator[None]:
+    """The library's lock: held while ``articles/`` or ``index/`` are written, by this process (the bot's
+    adds, polls and reloads, from any thread) and by others (``article-bot add`` while the bot runs).
+
+    An OS file lock (released by the OS if the process dies) on a file next to the index folder, which
+    is replaced whole on every save. Re-entrant in one thread: ``add`` holds it around ``commit``.
+    """
+    path = config.index_dir.with_name(config.index_dir.name + ".lock")
+    held: FileLock | threading.RLock = FileLock(path, timeout=LOCK_WAIT_S, is_singleton=True)
     try:
-        for path, data in ((files[0], yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)), (files[1], text)):
-            _write_atomic(path, data)
-            written.append(path)
-        index = ensure_index(config, encoders or load_encoders(config))
-    except BaseException as err:
-        for f in written:
-            f.unlink(missing_ok=True)
-        if isinstance(err, OSError):
-            raise ArticleError(f"cannot add {art_id!r} ({err.strerror or err}); nothing was changed") from None
-        raise
-    if art_id not in index.spans:  # cannot happen after _validated; never leave a file the index refused
-        for f in files:
-            f.unlink(missing_ok=True)
-        raise ArticleError(f"{source}: the article could not be indexed")
-    return index, art_id
+        path.parent.mkdir(parents=True, exist_ok=True)
+        held.acquire()
+    except Timeout:
+        raise ArticleError(f"another change to the articles (an add, a feed poll, a reload) is still running "
+                           f"after {LOCK_WAIT_S} s; try again later") from None
+    except OSError:  # nowhere to write the lock (nor, then, the index: it is served from memory)
+        held = _LOCAL.setdefault(path, threading.RLock())
+        held.acquire()
+    try:
+        yield
+    finally:
+        held.release()
 
 
-def remove(config: Config, art_id: str):
-    """Delete an article's file and sidecar from ``articles/`` and drop it from the index. The files are
-    set aside first and put back if the index cannot be updated (the last article, a full disk...)."""
+def commit(config: Config, items: list[Prepared], encoders=None, replacing: frozenset[str] = frozenset()):
+    """Write ``items`` to ``articles/`` and index them in one update; returns the new index.
+
+    Everything or nothing: on any failure the files written are removed and the replaced ones put back.
+    ``replacing``: ids whose existing files are overwritten (their old bytes are restored on failure).
+    """
     from .engine import ensure_index, load_encoders
 
     folder = config.articles_dir
-    paths = [p for p in article_files(folder) if article_id(p) == art_id]
-    if not paths:
-        known = ", ".join(article_id(p) for p in article_files(folder))
-        raise InputError(f"no article with the id {art_id!r}; known articles: {known or 'none'}")
-    if len({article_id(p) for p in article_files(folder)}) == 1:
-        raise InputError(f"{art_id!r} is the only article; add another before removing it")
-    sidecars = {p.with_suffix(".yaml") for p in paths if p.with_suffix(".yaml").is_file()}
-    sidecars = {s for s in sidecars if not any(p.with_suffix(".yaml") == s for p in article_files(folder)
-                                               if p not in paths)}
-    aside = Path(tempfile.mkdtemp(prefix=".removing-", dir=folder))
-    moved: list[tuple[Path, Path]] = []
+    folder.mkdir(parents=True, exist_ok=True)
+    undo: list[tuple[Path, bytes | None]] = []
+    with lock(config):
+        try:
+            for item in items:
+                files = {folder / f"{item.id}.yaml": yaml.safe_dump(item.meta, allow_unicode=True, sort_keys=False),
+                         folder / f"{item.id}.txt": item.text}
+                if item.id not in replacing:
+                    clash = next((f for f in files if f.exists()), None)
+                    if clash is not None:
+                        raise InputError(f"{clash} already exists (added meanwhile?); remove it or pick another id")
+                for path, data in files.items():
+                    undo.append((path, path.read_bytes() if path.exists() else None))
+                    _write_atomic(path, data)
+            index = ensure_index(config, encoders or load_encoders(config))
+            missing = [item.id for item in items if item.id not in index.spans]
+            if missing:  # cannot happen after _validated; never leave a file the index refused
+                raise ArticleError(f"{', '.join(missing)}: the article could not be indexed")
+        except BaseException as err:
+            for path, old in reversed(undo):
+                if old is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    _write_atomic_bytes(path, old)
+            if isinstance(err, OSError):
+                what = ", ".join(repr(i.id) for i in items)
+                raise ArticleError(f"cannot add {what} ({err.strerror or err}); nothing was changed") from None
+            raise
+    return index
+
+
+def add(config: Config, source: str, art_id: str | None = None, now: str | None = None, encoders=None,
+        server: str | None = None):
+    """Add ``source`` to the library and index it; returns (the new index, the article id).
+    ``encoders``: already loaded ones (the bot's), else the configured ones are loaded."""
+    item = prepare(config, source, art_id, server=server, now=now)
+    with lock(config):
+        check_new(config.articles_dir, item.id, Incoming(item.text, item.meta, item.origin, item.id))
+        index = commit(config, [item], encoders)
+    return index, item.id
+
+
+def owner(config: Config, art_id: str) -> str | None:
+    """The server an article belongs to (its sidecar's ``server``), None when it is shared."""
+    paths = [p for p in article_files(config.articles_dir) if article_id(p) == art_id]
     try:
-        for path in [*paths, *sidecars]:
-            os.replace(path, aside / path.name)
-            moved.append((aside / path.name, path))
-        index = ensure_index(config, load_encoders(config))
-    except BaseException as err:
-        for there, back in moved:
-            os.replace(there, back)
-        aside.rmdir()
-        if isinstance(err, OSError):
-            raise ArticleError(f"cannot remove {art_id!r} ({err.strerror or err}); nothing was changed") from None
-        raise
-    shutil.rmtree(aside, ignore_errors=True)
+        return read_sidecar(paths[0]).get("server") if paths else None
+    except ArticleError:
+        return None
+
+
+def remove(config: Config, art_id: str, encoders=None, *, server: str | None = None):
+    """Delete an article's file and sidecar from ``articles/`` and drop it from the index. The files are
+    set aside first and put back if the index cannot be updated (the last article, a full disk...).
+
+    ``server``: remove on behalf of that server, which may only remove its own articles (``/article
+    remove``); None is the operator (``article-bot remove``), who may remove any.
+    """
+    from .engine import ensure_index, load_encoders
+
+    folder = config.articles_dir
+    with lock(config):
+        paths = [p for p in article_files(folder) if article_id(p) == art_id]
+        if server is not None and paths and owner(config, art_id) != str(server):
+            paths = []  # another server's or a shared article: to this server it does not exist to remove
+        if not paths:
+            known = ", ".join(article_id(p) for p in article_files(folder)
+                              if server is None or owner(config, article_id(p)) == str(server))
+            raise InputError(f"no article with the id {art_id!r} that you can remove; "
+                             f"{'known' if server is None else 'your server' + chr(39) + 's'} articles: "
+                             f"{known or 'none'}")
+        if len({article_id(p) for p in article_files(folder)}) == 1:
+            raise InputError(f"{art_id!r} is the only article; add another before removing it")
+        sidecars = {p.with_suffix(".yaml") for p in paths if p.with_suffix(".yaml").is_file()}
+        sidecars = {s for s in sidecars if not any(p.with_suffix(".yaml") == s for p in article_files(folder)
+                                                   if p not in paths)}
+        aside = Path(tempfile.mkdtemp(prefix=".removing-", dir=folder))
+        moved: list[tuple[Path, Path]] = []
+        try:
+            for path in [*paths, *sidecars]:
+                os.replace(path, aside / path.name)
+                moved.append((aside / path.name, path))
+            index = ensure_index(config, encoders or load_encoders(config))
+        except BaseException as err:
+            for there, back in moved:
+                os.replace(there, back)
+            aside.rmdir()
+            if isinstance(err, OSError):
+                raise ArticleError(f"cannot remove {art_id!r} ({err.strerror or err}); nothing was changed") from None
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
     return index
 
 
 def listing(index) -> list[dict]:
     """One entry per indexed article (id order), then one per skipped file with ``skipped``: the reason."""
     out = [{"id": a.id, "title": a.title, "language": a.language, "sentences": a.sentences, "url": a.url,
-            "source": a.source, "date": a.date, "author": a.author, "added_at": a.added_at, "file": a.file}
+            "source": a.source, "date": a.date, "author": a.author, "added_at": a.added_at, "file": a.file,
+            "server": a.server, "feed": a.feed}
            for a in sorted(index.articles, key=lambda a: a.id)]
     out += [{"id": article_id(Path(s.stamp.name)), "file": s.stamp.name, "skipped": s.reason} for s in index.skipped]
     return out

@@ -121,30 +121,39 @@ class Retriever:
             topic=self.index.vectors("topic.sent", cand) @ q.topic if q.topic is not None else None,
         )
 
-    def _pick(self, q: np.ndarray, lexical: np.ndarray, article: str | None) -> np.ndarray:
-        scope = self.candidates(article)
+    def _pick(self, q: np.ndarray, lexical: np.ndarray, article: str | None,
+              scope: frozenset[str] | None = None) -> np.ndarray:
+        rows = self.candidates(article, scope)
         if not self.index.approximate or article is not None:
-            return scope
+            return rows
         k = self.cfg.candidates
         ids, _ = self.index.search("dense.ctx", q, 2 * k)
+        in_scope = self._answerable if scope is None else self._answerable & self._in(scope)
+        lexical = np.where(in_scope, lexical, -np.inf)
         best_lexical = np.argpartition(-lexical, k)[:k] if len(lexical) > k else np.arange(len(lexical))
         pool = np.union1d(ids[ids >= 0], best_lexical)
-        pool = pool[self._answerable[pool]]
-        return pool if len(pool) else scope
+        pool = pool[in_scope[pool]]
+        return pool if len(pool) else rows
 
     # ----- answering ------------------------------------------------------------------------
-    def candidates(self, article: str | None) -> np.ndarray:
-        """Every answerable row, or those of ``article``."""
+    def _in(self, scope: frozenset[str]) -> np.ndarray:
+        """Per row: its article is in ``scope``."""
+        return np.isin(self._article_of, sorted(scope))
+
+    def candidates(self, article: str | None, scope: frozenset[str] | None = None) -> np.ndarray:
+        """Every answerable row, or those of ``article``, or those of the articles in ``scope``."""
         mask = self._answerable.copy()
         if article is not None:
             mask &= self._article_of == article
+        elif scope is not None:
+            mask &= self._in(scope)
         return np.flatnonzero(mask)
 
-    def score(self, question: str, cand: np.ndarray | None = None, article: str | None = None
-              ) -> tuple[np.ndarray, QuestionSignals, CandidateSignals]:
+    def score(self, question: str, cand: np.ndarray | None = None, article: str | None = None,
+              scope: frozenset[str] | None = None) -> tuple[np.ndarray, QuestionSignals, CandidateSignals]:
         """Fused relevance of each candidate (``cand`` None: chosen here) and the signals behind it."""
         q = self.question(question)
-        c = self.candidate_signals(q, self._pick(q.dense, q.lexical, article) if cand is None else cand)
+        c = self.candidate_signals(q, self._pick(q.dense, q.lexical, article, scope) if cand is None else cand)
         fused = c.dense.copy()
         if c.sentence is not None:
             fused += self.cfg.sentence_weight * c.sentence
@@ -165,10 +174,14 @@ class Retriever:
             prior[mine] = np.sort(c.topic[mine])[::-1][:ARTICLE_BEST].mean()
         return prior
 
-    def ask(self, question: str, k: int = 3, article: str | None = None) -> Answer:
-        """Rank the candidates for ``question``, weigh the evidence about the first, pick the tier."""
+    def ask(self, question: str, k: int = 3, article: str | None = None,
+            scope: frozenset[str] | None = None) -> Answer:
+        """Rank the candidates for ``question``, weigh the evidence about the first, pick the tier.
+        ``article``: that article only; else ``scope``: those articles (a server's); else all."""
         text = expand(question) if self.cfg.expand_chat else question  # "wen" → "when"; shown as typed
-        fused, q, c = self.score(text, article=article)
+        if scope is not None and article is None and len(scope) == 1:
+            article = next(iter(scope))
+        fused, q, c = self.score(text, article=article, scope=scope)
         order = np.lexsort((c.rows, -fused))  # best first, ties by row id: deterministic
         expected = expected_kind(text)
         evidence = gather(q, c, fused, order, self.rows, self.article_words, expected, self.vocab_vectors)

@@ -9,6 +9,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import socket
+import time
+from datetime import UTC, datetime
+from email.utils import formatdate
 
 import pytest
 from aiohttp import web
@@ -17,7 +20,16 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 import bot.fetch as fetch_module
 from bot.config import Config, FetchConfig, load_config
 from bot.errors import ConfigError, FetchError
-from bot.fetch import PublicResolver, fetch, fetch_sync, is_public_address, public_results
+from bot.fetch import (
+    FEED_ACCEPT,
+    PublicResolver,
+    RetryLater,
+    fetch,
+    fetch_sync,
+    is_public_address,
+    public_results,
+    retry_after_seconds,
+)
 
 from .conftest import write_yaml
 from .waits import GUARD_S
@@ -33,10 +45,10 @@ def web_server():
         yield server
 
 
-async def fetch_error(url: str, cfg: FetchConfig = LOCAL) -> str:
-    """The one-line message of the FetchError that fetching ``url`` raises."""
+async def fetch_error(url: str, cfg: FetchConfig = LOCAL, **options) -> str:
+    """The one-line message of the FetchError that fetching ``url`` (with ``options``) raises."""
     with pytest.raises(FetchError) as info:
-        await fetch(url, cfg)
+        await fetch(url, cfg, **options)
     message = str(info.value)
     assert "\n" not in message
     return message
@@ -62,13 +74,21 @@ async def test_follows_a_redirect_and_reports_the_final_url(web_server):
     assert web_server.requests == ["/moved", "/short", "/story"]
 
 
-async def test_a_body_without_content_type_is_sniffed(web_server):
-    async def untyped(request):
-        response = web.Response(body=b"  <!doctype html><p>hi</p>")
+def untyped(body: bytes, content_type: str | None = None):
+    """A handler sending ``body`` as ``content_type``, or with no Content-Type at all when None."""
+
+    async def handler(request):
+        response = web.Response(body=body)
         response.headers.popall("Content-Type", None)
+        if content_type:
+            response.headers["Content-Type"] = content_type
         return response
 
-    page = await fetch(web_server.handle("/untyped", untyped), LOCAL)
+    return handler
+
+
+async def test_a_body_without_content_type_is_sniffed(web_server):
+    page = await fetch(web_server.handle("/untyped", untyped(b"  <!doctype html><p>hi</p>")), LOCAL)
     assert page.content_type == "text/html" and page.charset is None
 
 
@@ -175,6 +195,131 @@ async def test_what_is_not_a_web_page_is_refused(web_server, content_type, body,
 async def test_plain_text_is_accepted(web_server):
     page = await fetch(web_server.page("/t.txt", "Title\n\nBody.", "text/plain; charset=utf-8"), LOCAL)
     assert page.content_type == "text/plain" and page.charset == "utf-8"
+
+
+# --- feeds ------------------------------------------------------------------------------------
+
+RSS = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>News</title>'
+       "<item><title>A story</title><link>https://news.example/story</link></item></channel></rss>")
+RSS_ETAG = '"rss-v1"'
+RSS_DATE = "Wed, 21 Oct 2015 07:28:00 GMT"
+
+
+async def test_a_feed_is_fetched_asking_for_feed_types(web_server):
+    url = web_server.page("/rss", RSS, "application/rss+xml; charset=UTF-8")
+    feed = await fetch(url, LOCAL, kind="feed")
+    assert feed.body == RSS.encode() and feed.content_type == "application/rss+xml" and feed.charset == "utf-8"
+    assert feed.status == 200 and not feed.not_modified
+    assert web_server.headers[0]["Accept"] == FEED_ACCEPT
+    assert "If-None-Match" not in web_server.headers[0] and "If-Modified-Since" not in web_server.headers[0]
+
+
+@pytest.mark.parametrize("content_type", [None, "application/octet-stream"])
+async def test_a_feed_without_content_type_is_sniffed_as_xml(web_server, content_type):
+    url = web_server.handle("/feed", untyped(b"\xef\xbb\xbf\n" + RSS.encode(), content_type))
+    feed = await fetch(url, LOCAL, kind="feed")
+    assert feed.content_type == "application/xml" and feed.charset is None and feed.body.endswith(b"</rss>")
+
+
+@pytest.mark.parametrize("content_type, body, expected", [
+    ("text/html; charset=utf-8", PAGE, "is a web page (text/html), not an RSS or Atom feed: give the address "
+                                       "of the site's feed itself"),
+    (None, "<!DOCTYPE html>" + PAGE, "is a web page (text/html), not an RSS or Atom feed"),
+    ("application/pdf", "%PDF-1.7", "is a PDF, not an RSS or Atom feed"),
+    ("application/feed+json", "{}", "is application/feed+json, not an RSS or Atom feed (expected "
+                                    "application/rss+xml or application/atom+xml)"),
+    (None, "just text", "the server sent no Content-Type and the body is not XML"),
+])
+async def test_what_is_not_a_feed_is_refused(web_server, content_type, body, expected):
+    url = web_server.handle("/feed", untyped(body.encode(), content_type))
+    assert (await fetch_error(url, kind="feed")).startswith(f"{url}: {expected}")
+
+
+def conditional_feed(server: PageServer, validator: str, value: str) -> str:
+    """Serve RSS with the ``validator`` response header; answer 304 when the request sends it back."""
+    asked_with = {"ETag": "If-None-Match", "Last-Modified": "If-Modified-Since"}[validator]
+
+    async def handler(request):
+        if request.headers.get(asked_with) == value:
+            return web.Response(status=304)  # without the validator: the client keeps the one it sent
+        return web.Response(text=RSS, content_type="application/rss+xml", headers={validator: value})
+
+    return server.handle("/conditional", handler)
+
+
+async def test_an_etag_round_trip_gets_a_304(web_server):
+    url = conditional_feed(web_server, "ETag", RSS_ETAG)
+    first = await fetch(url, LOCAL, kind="feed")
+    assert first.etag == RSS_ETAG and first.last_modified is None
+    again = await fetch(url, LOCAL, kind="feed", etag=first.etag)
+    assert again == dataclasses.replace(first, body=b"", content_type="", charset=None, status=304)
+    assert again.not_modified
+    assert web_server.headers[1]["If-None-Match"] == RSS_ETAG
+
+
+def test_a_last_modified_round_trip_gets_a_304(web_server):  # through fetch_sync, which passes the options
+    url = conditional_feed(web_server, "Last-Modified", RSS_DATE)
+    first = fetch_sync(url, LOCAL, kind="feed")
+    assert first.last_modified == RSS_DATE and first.etag is None
+    again = fetch_sync(url, LOCAL, kind="feed", last_modified=first.last_modified)
+    assert again.not_modified and again.body == b"" and again.last_modified == RSS_DATE
+    assert web_server.headers[1]["If-Modified-Since"] == RSS_DATE
+
+
+async def test_a_304_to_an_unconditional_fetch_is_an_error(web_server):
+    url = web_server.page("/odd", b"", "text/html", status=304)
+    assert await fetch_error(url) == f"{url}: HTTP 304 Not Modified"
+
+
+async def test_a_validator_that_cannot_be_a_header_is_left_out(web_server):
+    url = conditional_feed(web_server, "ETag", RSS_ETAG)
+    assert (await fetch(url, LOCAL, kind="feed", etag=RSS_ETAG + "\r\nX-Evil: 1")).status == 200
+    assert "If-None-Match" not in web_server.headers[0] and "X-Evil" not in web_server.headers[0]
+
+
+async def test_429_raises_retry_later_with_the_seconds_asked(web_server):
+    url = web_server.page("/busy", "slow down", "text/plain", status=429, headers={"Retry-After": "120"})
+    with pytest.raises(RetryLater) as info:
+        await fetch(url, LOCAL, kind="feed")
+    assert info.value.retry_after == 120
+    assert str(info.value) == f"{url}: HTTP 429 Too Many Requests (too many requests: try again later)"
+
+
+async def test_503_raises_retry_later_with_an_http_date(web_server):
+    in_an_hour = formatdate(time.time() + 3600, usegmt=True)  # whole seconds: up to 1 s under the hour
+    url = web_server.page("/down", "maintenance", "text/plain", status=503, headers={"Retry-After": in_an_hour})
+    with pytest.raises(RetryLater) as info:
+        await fetch(url, LOCAL)
+    assert 3600 - GUARD_S < info.value.retry_after <= 3600
+    assert str(info.value).startswith(f"{url}: HTTP 503 Service Unavailable")
+
+
+@pytest.mark.parametrize("value, seconds", [
+    ("0", 0.0), (" 30 ", 30.0), ("Sun, 01 Jan 2034 00:01:40 GMT", 100.0), ("Sun, 01 Jan 2034 00:01:40 -0000", 100.0),
+    ("Sat, 31 Dec 2033 23:00:00 GMT", 0.0), (None, None), ("", None), ("-5", None), ("soon", None), ("1.5", None),
+])
+def test_retry_after_values(value, seconds):
+    assert retry_after_seconds(value, now=datetime(2034, 1, 1, tzinfo=UTC)) == seconds
+
+
+async def test_other_errors_are_not_retry_later(web_server):
+    url = web_server.page("/gone", "gone", "text/plain", status=500, headers={"Retry-After": "120"})
+    with pytest.raises(FetchError) as info:
+        await fetch(url, LOCAL, kind="feed")
+    assert not isinstance(info.value, RetryLater)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "10.0.0.1"])
+async def test_a_feed_on_a_private_host_is_refused_before_any_connection(web_server, host):
+    web_server.page("/rss", RSS, "application/rss+xml")
+    message = await fetch_error(web_server.url("/rss", host=host), FetchConfig(), kind="feed")
+    assert "refused" in message and message.endswith("`fetch: {allow_private_hosts: true}` in config.yaml")
+    assert web_server.requests == []
+
+
+async def test_an_unknown_kind_is_a_programming_error():
+    with pytest.raises(ValueError, match="kind must be one of 'page', 'feed', not 'podcast'"):
+        await fetch("https://news.example/", LOCAL, kind="podcast")
 
 
 # --- time and reachability --------------------------------------------------------------------

@@ -168,7 +168,7 @@ def test_save_leaves_no_temporary_folder(built, encoders):
     project, articles, index = built
     index.save(project.index)  # overwrite an existing index
     SentenceIndex.build(articles, encoders).save(project.index)
-    assert sorted(p.name for p in project.root.iterdir()) == ["articles", "config.yaml", "index"]
+    assert sorted(p.name for p in project.root.iterdir()) == ["articles", "config.yaml", "index", "index.lock"]
     assert SentenceIndex.load(project.index, expectation(articles, encoders)).rows == index.rows
 
 
@@ -188,7 +188,7 @@ def test_failed_save_keeps_the_old_index(built, encoders, monkeypatch):
     with pytest.raises(OSError):
         new_index.save(project.index)
     assert (project.index / "manifest.json").read_text(encoding="utf-8") == before
-    assert sorted(p.name for p in project.root.iterdir()) == ["articles", "config.yaml", "index"]
+    assert sorted(p.name for p in project.root.iterdir()) == ["articles", "config.yaml", "index", "index.lock"]
     assert SentenceIndex.load(project.index, expectation(articles, encoders)).rows == index.rows
 
 

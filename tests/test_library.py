@@ -313,7 +313,8 @@ def test_an_update_interrupted_half_way_leaves_the_previous_index_serving(local,
     monkeypatch.undo()
     after = {k: v for k, v in snapshot(local).items() if not k.startswith("articles/bakery")}
     assert after == before  # index/ byte for byte as it was
-    assert sorted(p.name for p in local.root.iterdir()) == ["articles", "config.yaml", "index"]  # no temp folder
+    # no temp folder (index.lock is the library's lock file: bot/library.lock)
+    assert sorted(p.name for p in local.root.iterdir()) == ["articles", "config.yaml", "index", "index.lock"]
     served = SentenceIndex.load(local.index)
     assert {r.article for r in served.rows} == {"tram.en"}
     resumed = ensure_index(config, _encoders())  # the next start completes the update
@@ -344,7 +345,7 @@ def test_a_save_killed_between_its_two_renames_is_recovered(local):
     os.utime(local.root / ".index-abc123", (0, 0))
     index = ensure_index(config, _encoders())
     assert index.changes.any is False and index.changes.embedded == 0
-    assert sorted(p.name for p in local.root.iterdir()) == ["articles", "config.yaml", "index"]
+    assert sorted(p.name for p in local.root.iterdir()) == ["articles", "config.yaml", "index", "index.lock"]
 
 
 def test_a_duplicate_id_file_is_checked_again_once_the_other_goes(local):
