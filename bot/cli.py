@@ -1,4 +1,4 @@
-"""The ``article-bot`` command: index, add, remove, list, ask, summary, info, eval, calibrate, bench, run.
+"""The ``article-bot`` command: index, add, remove, list, feeds, ask, summary, info, eval, calibrate, bench, run.
 
 Every command takes ``--config`` (default ``./config.yaml``). Errors a user can act on print one
 line on stderr and exit non-zero (2 for bad input or config); no traceback.
@@ -71,8 +71,61 @@ def cmd_list(args) -> int:
         if e.get("skipped"):
             print(f"! {e['file']}: skipped — {e['skipped']}")
             continue
-        print(f"{e['id']}: {e['title']} [{e['language']}, {e['sentences']} sentences]"
-              + (f" {e['url']}" if e.get("url") else "") + (f" (added {e['added_at']})" if e.get("added_at") else ""))
+        owner = f"server {e['server']}" if e.get("server") else "shared"
+        print(f"{e['id']}: {e['title']} [{e['language']}, {e['sentences']} sentences, {owner}]"
+              + (f" {e['url']}" if e.get("url") else "") + (f" (added {e['added_at']})" if e.get("added_at") else "")
+              + (f" from feed {e['feed']}" if e.get("feed") else ""))
+    return 0
+
+
+#: ``article-bot feeds poll --help``: what it prints where, and its exit codes (for cron).
+FEEDS_POLL = ("stdout: one line per article added or updated, then a summary line; stderr: one line per item that "
+              "could not be added and per feed that could not be read, so that cron with '>/dev/null' mails only "
+              "the problems. Exit code: 0 when every feed was read, even if some items failed (their sites' "
+              "problem, tried again at the next polls); 1 when a feed could not be read or parsed (its address "
+              "or the site needs a look); 2 for a bad config or no feeds configured.")
+
+
+def _feeds_config(args):
+    from .config import load_config
+
+    config = load_config(args.config)
+    if not config.feeds:
+        raise InputError(f"{config.path}: no feeds configured; add a `feeds:` list of RSS/Atom feed URLs, e.g. "
+                         "`feeds: [https://example.com/rss.xml]`, or entries like `{url: ..., server: <guild id>, "
+                         "announce_channel: <channel id>}`")
+    return config
+
+
+def cmd_feeds_poll(args) -> int:
+    """Poll every configured feed once, now (the running bot polls them on its own schedule); see FEEDS_POLL."""
+    from .feeds import poll
+
+    report = poll(_feeds_config(args))
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+        return 0 if report.ok else 1
+    for result in report.feeds:
+        for line in result.lines():
+            print(line, file=sys.stderr if line.startswith(("failed ", "feed failed")) else sys.stdout)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def cmd_feeds_list(args) -> int:
+    """The configured feeds as the last polls left them (read from the state file; nothing is fetched)."""
+    from .feeds import status, when
+
+    states = status(_feeds_config(args))
+    if args.json:
+        print(json.dumps([{"url": s.feed.url, "server": s.feed.server, "announce_channel": s.feed.announce_channel,
+                           "last_poll": s.last_poll, "failures": s.failures, "items": s.items,
+                           "articles": s.articles, "next_due": s.next_due, "error": s.error} for s in states]))
+        return 0
+    for s in states:
+        print(f"{s.feed.url} [{'server ' + s.feed.server if s.feed.server else 'shared'}]: last poll "
+              f"{when(s.last_poll)}, {s.failures} failure(s) in a row, {s.items} item(s) seen, "
+              f"{s.articles} added" + (f"; last error: {s.error}" if s.error else ""))
     return 0
 
 
@@ -199,7 +252,7 @@ def cmd_bench(args) -> int:
 
     figures = bench.run(load_config(args.config), asks=args.asks, corpus_size=args.corpus_size,
                         build_sample=args.build_sample, cold=not args.no_cold, burst=args.burst,
-                        incremental=args.incremental)
+                        incremental=args.incremental, feed=args.feed)
     bench.print_figures(figures, args.json)
     return 0
 
@@ -294,6 +347,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="last line of stdout: a JSON list, one object per article")
     p.set_defaults(func=cmd_list)
 
+    p = sub.add_parser("feeds", help="RSS/Atom feeds (`feeds:` in config.yaml): poll them now, list them")
+    feeds = p.add_subparsers(dest="feeds_command", required=True)
+    f = feeds.add_parser("poll", parents=[common], help="poll every feed once and add its new articles",
+                         description=FEEDS_POLL)
+    f.add_argument("--json", action="store_true", help="print one JSON object")
+    f.set_defaults(func=cmd_feeds_poll)
+    f = feeds.add_parser("list", parents=[common], help="each feed: server, last poll, failures, items seen")
+    f.add_argument("--json", action="store_true", help="print one JSON list")
+    f.set_defaults(func=cmd_feeds_list)
+
     p = sub.add_parser("ask", parents=[common], help="answer a question from the article(s)")
     p.add_argument("question")
     p.add_argument("--k", type=int, default=3, help="passages to return (1-10, default 3)")
@@ -333,6 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cold", action="store_true", help="skip the fresh-process cold-start figures")
     p.add_argument("--incremental", type=int, metavar="N",
                    help="also: add one article to a library of N synthetic articles, and start-up on it")
+    p.add_argument("--feed", action="store_true",
+                   help="also: the dev articles as a feed on 127.0.0.1; time from a poll to answers from them")
     p.add_argument("--burst", action="store_true",
                    help="also 500 questions from 50 users through the bot on SimCord: event-loop lag (test extra)")
     p.set_defaults(func=cmd_bench)

@@ -99,7 +99,7 @@ class FeedConfig:
 
     url: str
     server: str | None = None            # the Discord server (guild id) its articles belong to; None: shared
-    announce_channel: int | None = None  # channel id where the running bot announces its new articles
+    announce_channel: int | str | None = None  # channel (id, or name in ``server``) where the bot announces them
     interval: float | None = None        # seconds between polls of this feed; None: feed_polling.interval
 
 
@@ -262,6 +262,10 @@ def _polling(path: Path, data: dict) -> PollingConfig:
     return dataclasses.replace(cfg, state=str((path.parent / cfg.state).resolve()))
 
 
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
 def _feeds(path: Path, raw: Any) -> tuple[FeedConfig, ...]:
     """``feeds:``: a list of feed URLs, or of mappings ``{url, server, announce_channel, interval}``."""
     if raw is None:
@@ -283,9 +287,15 @@ def _feeds(path: Path, raw: Any) -> tuple[FeedConfig, ...]:
         if not url.lower().startswith(("http://", "https://")):
             raise _fail(path, f"{key}.url", f"expected an http:// or https:// feed URL, got {url!r}")
         server, channel, interval = entry.get("server"), entry.get("announce_channel"), entry.get("interval")
-        for name, value in (("server", server), ("announce_channel", channel)):
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
-                raise _fail(path, f"{key}.{name}", f"expected a Discord id (a number), got {value!r}")
+        if server is not None and not _is_id(server):
+            raise _fail(path, f"{key}.server", f"expected the Discord server's id (a number), got {server!r}")
+        if isinstance(channel, str) and channel.strip("# "):
+            channel = channel.strip("# ")
+            if server is None:
+                raise _fail(path, f"{key}.announce_channel", "a channel name needs the feed's server: set "
+                                                             "'server:' or give the channel's id")
+        elif channel is not None and not _is_id(channel):
+            raise _fail(path, f"{key}.announce_channel", f"expected a channel id (a number) or name, got {channel!r}")
         if interval is not None and (isinstance(interval, bool) or not isinstance(interval, int | float)
                                      or not MIN_FEED_INTERVAL <= interval <= 7 * 86_400):
             raise _fail(path, f"{key}.interval", f"expected seconds from {MIN_FEED_INTERVAL:g} to 604800 (feed "

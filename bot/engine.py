@@ -216,7 +216,9 @@ class Engine:
         one = self.resolve_article(article, scope)
         if one is None and scope is not None and not scope:
             raise InputError("no article is available here yet: a moderator can add one with /article add")
-        return retriever.ask(text, k=k, article=one, scope=None if one else scope)
+        if one is not None or (scope is not None and len(scope) >= len(index.articles)):
+            scope = None  # one article, or every article: nothing to filter
+        return retriever.ask(text, k=k, article=one, scope=scope)
 
     def summary(self, length: str = "medium", focus: str | None = None, article: str | None = None,
                 scope: frozenset[str] | None = None) -> Summary:

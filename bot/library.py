@@ -48,6 +48,10 @@ _LOCAL: dict[Path, threading.RLock] = {}
 LOCK_WAIT_S = 600
 
 
+class Duplicate(InputError):
+    """The source URL or the text is already in the library: a feed counts it, it is no failure."""
+
+
 @dataclass(frozen=True)
 class Incoming:
     """An article about to be added: its text, its sidecar metadata and where it came from."""
@@ -103,6 +107,19 @@ def _page_meta(page) -> dict[str, str]:
     return meta
 
 
+def base_id(incoming: Incoming) -> str:
+    """The id an article gets when none is given: from its title, else from its file name or URL."""
+    return slug(incoming.meta.get("title", "")) or incoming.fallback_id
+
+
+def unique_id(base: str, taken: set[str] | frozenset[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... : the first not in ``taken``."""
+    art_id, n = base, 2
+    while art_id in taken:
+        art_id, n = f"{base}-{n}", n + 1
+    return art_id
+
+
 def slug(text: str) -> str:
     """``"Halverton approves Blue Line tram!"`` → ``halverton-approves-blue-line-tram`` (ASCII, whole words)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -138,13 +155,13 @@ def check_new(folder: Path, art_id: str, incoming: Incoming) -> None:
         except ArticleError:
             side = {}
         if url and side.get("url") and _normal_url(side["url"]) == _normal_url(url):
-            raise InputError(f"{url} is already in the library as {other!r}")
+            raise Duplicate(f"{url} is already in the library as {other!r}")
         try:
             same = _sha(path.read_bytes().decode("utf-8-sig").strip()) == digest
         except (OSError, UnicodeDecodeError):
             same = False
         if same:
-            raise InputError(f"{incoming.origin}: the same text is already in the library as {other!r}")
+            raise Duplicate(f"{incoming.origin}: the same text is already in the library as {other!r}")
     for path in existing:
         if article_id(path) == art_id:
             raise InputError(f"an article with the id {art_id!r} already exists ({path}); "
@@ -191,15 +208,20 @@ class Prepared:
 
 
 def prepare(config: Config, source: str, art_id: str | None = None, *, server: str | None = None,
-            extra: dict[str, str] | None = None, now: str | None = None, replace: bool = False) -> Prepared:
+            extra: dict[str, str] | None = None, now: str | None = None, replace: bool = False,
+            taken: set[str] | None = None) -> Prepared:
     """Fetch, extract and check ``source`` without writing anything.
 
     ``server``: the server the article belongs to (its sidecar's ``server``), None for a shared one.
     ``extra``: more sidecar fields (a feed's ``feed`` and ``guid``). ``replace``: the id may already
     exist (a feed item whose page changed); its URL and text are then not compared with itself.
+    ``taken``: ids to avoid when the id is made from the title (a feed's new items): ``-2``, ``-3``...
     """
     incoming = fetch_incoming(source, config)
-    art_id = art_id or slug(incoming.meta.get("title", "")) or incoming.fallback_id
+    if art_id is None:
+        art_id = base_id(incoming)
+        if taken is not None:
+            art_id = unique_id(art_id, taken)
     if not replace:
         check_new(config.articles_dir, art_id, incoming)
     meta = dict(incoming.meta) | dict(extra or {})

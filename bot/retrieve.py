@@ -137,8 +137,12 @@ class Retriever:
 
     # ----- answering ------------------------------------------------------------------------
     def _in(self, scope: frozenset[str]) -> np.ndarray:
-        """Per row: its article is in ``scope``."""
-        return np.isin(self._article_of, sorted(scope))
+        """Per row: its article is in ``scope`` (each article's rows are one contiguous span)."""
+        mask = np.zeros(len(self.rows), dtype=bool)
+        for art in scope:
+            first, end = self.index.spans.get(art, (0, 0))
+            mask[first:end] = True
+        return mask
 
     def candidates(self, article: str | None, scope: frozenset[str] | None = None) -> np.ndarray:
         """Every answerable row, or those of ``article``, or those of the articles in ``scope``."""

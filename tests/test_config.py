@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import yaml
 
 from bot.config import EncoderConfig, load_config
 from bot.errors import ConfigError
@@ -170,3 +173,32 @@ def test_hnsw_m_zero_is_one_line_and_exit_2_on_the_command_line(tmp_path, capsys
     assert main(["index", "--config", str(path)]) == 2
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1 and "retrieval.hnsw_m" in err and "from 4 to 256" in err
+
+
+@pytest.mark.parametrize("feeds, key, says", [
+    ("x", "feeds", "expected a list of feed URLs"),
+    ([{"url": "ftp://a/x"}], "feeds[0].url", "http:// or https://"),
+    ([{"url": "https://a/x", "server": True}], "feeds[0].server", "server's id"),
+    ([{"url": "https://a/x", "announce_channel": "news"}], "feeds[0].announce_channel", "needs the feed's server"),
+    ([{"url": "https://a/x", "announce_channel": ""}], "feeds[0].announce_channel", "channel id"),
+    ([{"url": "https://a/x", "interval": 5}], "feeds[0].interval", "from 60"),
+    ([{"url": "https://a/x", "every": 5}], "feeds[0].every", "unknown key"),
+    (["https://a/x", {"url": "https://a/x"}], "feeds[1].url", "listed twice"),
+])
+def test_bad_feeds_name_the_entry(tmp_path, feeds, key, says):
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({"feeds": feeds}), encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(f"key '{key}'")) as err:
+        load_config(path)
+    assert says in str(err.value)
+
+
+def test_feeds_as_urls_and_as_mappings(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({"feeds": ["https://a/rss", {"url": "https://b/atom", "server": 42,
+                                                                  "announce_channel": "#news", "interval": 600}],
+                                    "feed_polling": {"state": "state/feeds.json"}}), encoding="utf-8")
+    config = load_config(path)
+    assert [(f.url, f.server, f.announce_channel, f.interval) for f in config.feeds] == [
+        ("https://a/rss", None, None, None), ("https://b/atom", "42", "news", 600.0)]
+    assert config.feed_polling.state == str(tmp_path / "state" / "feeds.json")

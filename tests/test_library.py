@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 
 import pytest
 import yaml
@@ -15,6 +16,7 @@ from bot.cli import main
 from bot.config import EncoderConfig
 from bot.encoders import load_encoder
 from bot.engine import Engine, ensure_index
+from bot.errors import InputError
 from bot.index import SentenceIndex
 from bot.ingest import load_articles
 from bot.journal import Journal
@@ -375,3 +377,98 @@ def test_a_page_slower_than_fetch_timeout_is_refused_and_nothing_changes(capsys,
     code, out, err = cli(capsys, "add", url, "--config", local.config_path)
     assert code == 2 and out == "" and "within 0.5 s" in err and len(err.strip().splitlines()) == 1
     assert snapshot(local) == before
+
+
+# ----- articles per server, concurrent changes ---------------------------------------------------
+
+def test_a_server_sees_shared_articles_and_its_own_only(capsys, local, tmp_path):
+    source = tmp_path / "news.txt"
+    source.write_text("The ferry leaves at noon. The ferry carries forty cars.\n", encoding="utf-8")
+    engine = Engine(local.config())
+    info = engine.add(str(source), server="111")
+    assert info.server == "111" and info.id == "news"
+    assert engine.scope("111") == {"tram.en", "news"} and engine.scope("222") == {"tram.en"}
+    assert engine.scope(None) == {"tram.en"}  # direct messages: shared articles only
+    question = "how many cars does the ferry carry"
+    assert engine.ask(question, scope=engine.scope("111")).passage.sentence.article == "news"
+    assert engine.ask(question, scope=engine.scope("222")).passage.sentence.article == "tram.en"
+    with pytest.raises(InputError, match="unknown article 'news'"):
+        engine.ask(question, article="news", scope=engine.scope("222"))
+    with pytest.raises(InputError, match="unknown article 'news'"):
+        engine.summary(article="news", scope=engine.scope("222"))
+    with pytest.raises(InputError, match="no article with the id 'news' that you can remove"):
+        engine.remove("news", server="222")
+    with pytest.raises(InputError, match="no article with the id 'tram.en' that you can remove"):
+        engine.remove("tram.en", server="111")  # shared: only the operator removes it
+    code, out, _ = cli(capsys, "list", "--config", local.config_path)
+    assert "news: " in out and "server 111" in out and "shared" in out
+    code, out, _ = cli(capsys, "list", "--json", "--config", local.config_path)
+    assert {a["id"]: a["server"] for a in json.loads(out.strip().splitlines()[-1])} == {"news": "111",
+                                                                                          "tram.en": None}
+    engine.remove("news", server="111")
+    assert engine.article_ids() == ["tram.en"]
+
+
+def test_a_sidecar_cannot_claim_a_server(local, tmp_path):
+    """Ownership comes from who adds an article, never from the file it is added from."""
+    source = tmp_path / "claim.txt"
+    source.write_text("The ferry leaves at noon. It carries forty cars.\n", encoding="utf-8")
+    source.with_suffix(".yaml").write_text("title: Ferry\nserver: '999'\n", encoding="utf-8")
+    engine = Engine(local.config())
+    assert engine.add(str(source)).server is None
+    assert "server" not in yaml.safe_load((local.articles / "ferry.yaml").read_text(encoding="utf-8"))
+
+
+def test_questions_during_an_add_are_answered_from_the_previous_index(local, server):
+    """The add blocks inside the embedding; a question asked meanwhile is answered, from the old index."""
+    engine = Engine(local.config())
+    before = engine.index
+    embedding, release = threading.Event(), threading.Event()
+    encoder = engine._encoders["dense"]
+    real = encoder.encode_passages
+
+    def slow(texts):
+        embedding.set()
+        assert release.wait(GUARD_S)
+        return real(texts)
+
+    encoder.encode_passages = slow
+    result: list = []
+    adder = threading.Thread(target=lambda: result.append(engine.add(server.page("/n", NEWS_PAGE), "news")))
+    adder.start()
+    assert embedding.wait(GUARD_S)
+    answer = engine.ask("When will construction begin?")
+    assert answer.passage.sentence.article == "tram.en" and engine.index is before
+    release.set()
+    adder.join(GUARD_S)
+    assert result and result[0].id == "news" and engine.index is not before
+    assert engine.article_ids() == ["news", "tram.en"]
+
+
+def test_two_adds_at_once_both_land_and_the_index_stays_whole(local, server):
+    """Two engines (two processes' worth: the bot and `article-bot add`) add at the same moment."""
+    first, second = Engine(local.config()), Engine(local.config())
+    urls = [server.page("/a", NEWS_PAGE), server.page("/b", SECOND_PAGE)]
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def add(engine, url, art_id):
+        start.wait(GUARD_S)
+        try:
+            engine.add(url, art_id)
+        except BaseException as err:  # noqa: BLE001 - collected for the assertion below
+            errors.append(err)
+
+    threads = [threading.Thread(target=add, args=(first, urls[0], "one")),
+               threading.Thread(target=add, args=(second, urls[1], "two"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(GUARD_S)
+    assert errors == []
+    on_disk = SentenceIndex.load(local.index)
+    assert sorted(on_disk.spans) == ["one", "tram.en", "two"]
+    rebuilt = SentenceIndex.build(load_articles(local.articles), _encoders())
+    assert sorted(r.id for r in on_disk.rows) == sorted(r.id for r in rebuilt.rows)
+    fresh = Engine(local.config())
+    assert fresh.index.changes.any is False  # the saved index matches the files: nothing to redo
