@@ -332,8 +332,129 @@ def _incremental_child(config: Config, n: int, out: multiprocessing.Queue) -> No
                  "incr_load_s": round(load_s, 3), "incr_startup_s": round(startup_s, 3)})
 
 
+def serve_pages(pages: dict[str, str], feed: list[str]):
+    """A loopback HTTP server (127.0.0.1, a free port) on its own thread serving ``pages`` by path and the
+    feed at ``/feed.rss`` (``feed[0]`` formatted with the server's base URL, with an ETag of its
+    content: change ``feed[0]`` to publish). Returns (base URL, stop)."""
+    import asyncio
+    import threading
+
+    from aiohttp import web
+
+    loop = asyncio.new_event_loop()
+    runner_box: list = []
+
+    async def handler(request: web.Request) -> web.Response:
+        if request.path == "/feed.rss":
+            body = feed[0].format(base=base).encode()
+            etag = f'"{hash(body) & 0xFFFFFFFF:x}"'
+            if request.headers.get("If-None-Match") == etag:
+                return web.Response(status=304, headers={"ETag": etag})
+            return web.Response(body=body, content_type="application/rss+xml", headers={"ETag": etag})
+        if request.path in pages:
+            return web.Response(text=pages[request.path], content_type="text/html")
+        return web.Response(status=404)
+
+    async def start() -> int:
+        app = web.Application()
+        app.router.add_route("GET", "/{tail:.*}", handler)
+        runner = web.AppRunner(app, handle_signals=False)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        runner_box.append(runner)
+        return runner.addresses[0][1]
+
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{asyncio.run_coroutine_threadsafe(start(), loop).result()}"
+
+    def stop() -> None:
+        asyncio.run_coroutine_threadsafe(runner_box[0].cleanup(), loop).result()
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+
+    return base, stop
+
+
+def article_page(art) -> str:
+    """An article as a plain web page (its title in <title> and <h1>, one <p> per paragraph)."""
+    import html
+
+    paras: dict[int, list[str]] = {}
+    for sent in art.sentences:
+        paras.setdefault(sent.paragraph, []).append(sent.text)
+    body = "".join(f"<p>{html.escape(' '.join(p))}</p>" for p in paras.values())
+    return (f"<html><head><title>{html.escape(art.title)}</title></head><body><article>"
+            f"<h1>{html.escape(art.title)}</h1>{body}</article></body></html>")
+
+
+def _feed_child(config: Config, out: multiprocessing.Queue) -> None:
+    """``--feed``: the dev articles under eval/ published as a feed on 127.0.0.1; one poll by the engine,
+    then a question about each new article. Times: the poll (feed, pages, extraction, embedding, index
+    saved, engine swapped), poll start → the first answer from a new article, and a second poll (304)."""
+    import dataclasses
+    import html
+    import shutil
+
+    from .config import FeedConfig
+    from .evaluate import load_questions
+    from .ingest import parse_article
+
+    sets = sorted(p.parent for p in (config.path.parent / "eval").glob("*/questions.yaml"))
+    pages, items, questions = {}, [], {}
+    for folder in sets:
+        arts = list(load_articles(folder / "articles"))
+        if len(arts) != 1:
+            continue
+        art = parse_article(arts[0].path)
+        path = f"/news/{art.id}"
+        pages[path] = article_page(art)
+        items.append(f"<item><guid>{art.id}</guid><link>{{base}}{path}</link>"
+                     f"<title>{html.escape(art.title)}</title></item>")
+        questions[path] = next(i.q for i in load_questions(folder / "questions.yaml") if i.gold)
+    def rss(some: list[str]) -> str:
+        return ('<?xml version="1.0"?><rss version="2.0"><channel><title>dev articles</title><link>{base}/</link>'
+                "<description>bench</description>" + "".join(some) + "</channel></rss>")
+
+    feed = [rss(items[:1])]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copytree(config.articles_dir, root / "articles")
+        base, stop = serve_pages(pages, feed)
+        try:
+            cfg = dataclasses.replace(
+                config, articles_dir=root / "articles", index_dir=root / "index",
+                fetch=dataclasses.replace(config.fetch, allow_private_hosts=True),
+                feeds=(FeedConfig(f"{base}/feed.rss"),),
+                feed_polling=dataclasses.replace(config.feed_polling, state=str(root / "feeds.json")))
+            engine = Engine(cfg)
+            engine.ask(questions[next(iter(questions))])  # warm the encoders before timing
+            figures: dict = {}
+            hits = 0
+            for name, published in (("one", items[:1]), ("all", items)):
+                feed[0] = rss(published)
+                start = time.perf_counter()
+                report = engine.poll_feeds()
+                poll_s = time.perf_counter() - start
+                first = None
+                for added in report.added:
+                    answer = engine.ask(questions[added.url[len(base):]])
+                    first = first or time.perf_counter() - start
+                    hits += answer.passage is not None and answer.passage.sentence.article == added.id
+                figures |= {f"feed_{name}_added": len(report.added),
+                            f"feed_{name}_sentences": sum(a.sentences for a in report.added),
+                            f"feed_{name}_poll_s": round(poll_s, 2),
+                            f"feed_{name}_poll_to_answer_s": round(first or 0.0, 2)}
+            start = time.perf_counter()
+            engine.poll_feeds()
+            repoll_s = time.perf_counter() - start
+        finally:
+            stop()
+    out.put(figures | {"feed_answered_from_new": hits, "feed_repoll_304_s": round(repoll_s, 3)})
+
+
 def run(config: Config, asks: int = 500, corpus_size: int | None = None, build_sample: int = 200,
-        cold: bool = True, burst: bool = False, incremental: int | None = None) -> dict:
+        cold: bool = True, burst: bool = False, incremental: int | None = None, feed: bool = False) -> dict:
     questions = dev_questions(config)
     engine = Engine(config)
     figures: dict = {"questions": len(questions), "cpus": os.cpu_count()}
@@ -352,6 +473,8 @@ def run(config: Config, asks: int = 500, corpus_size: int | None = None, build_s
         figures.update(scale(config, corpus_size, questions))
     if incremental:
         figures.update(_in_child(_incremental_child, config, incremental))
+    if feed:
+        figures.update(_in_child(_feed_child, config))
     return figures
 
 

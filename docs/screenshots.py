@@ -2,7 +2,7 @@
 
 The real bot (``create_bot``, the real engine on the seed article) runs against SimCord's in-memory
 Discord; each scene (an answer, an unsure answer, "not covered", a summary, ``/stats`` after a
-simulated day of questions) is shown in SimCord's local preview (``env.preview``, the
+simulated day of questions, a moderator's ``/article add``) is shown in SimCord's local preview (``env.preview``, the
 ``simcord[preview]`` extra) and photographed by a headless Chromium (Debian's ``chromium``). PNGs
 go to ``docs/``. A dev tool: nothing here is imported by the bot.
 
@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot import create_bot  # noqa: E402
+from bot.bench import article_page, serve_pages  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.engine import Engine  # noqa: E402
+from bot.ingest import parse_article  # noqa: E402
 
 #: A simulated day in a server: questions members typed, answered by the real engine.
 DAY = ["when will xiaomi enter the us", "who is hugo barra", "combien de brevets xiaomi a acheté",
@@ -54,7 +56,8 @@ async def main(chromium: str, out: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         shutil.copytree(ROOT / "articles", folder / "articles")
-        config = {"articles_dir": "articles", "index_dir": str(ROOT / "index"),
+        shutil.copytree(ROOT / "index", folder / "index")  # `/article add` writes to it: a copy
+        config = {"articles_dir": "articles", "index_dir": "index", "fetch": {"allow_private_hosts": True},
                   "discord": {"feedback_db": str(folder / "journal.sqlite3"), "cooldown": {"rate": 100, "per": 1}}}
         (folder / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
         engine = Engine(load_config(folder / "config.yaml"))
@@ -80,8 +83,15 @@ async def main(chromium: str, out: Path) -> None:
                     await owner.click(result.response.message, custom_id=down)
             scenes["stats"] = await owner.slash(channel, "stats")
             print(scenes["stats"].response.embeds[0].to_dict())
+            ferry = parse_article(ROOT / "eval" / "ferry" / "articles" / "island-ferry.en.txt")
+            base, stop = serve_pages({"/2026/03/ferry-strike": article_page(ferry)}, [""])  # a news site on 127.0.0.1
+            try:
+                scenes["article-add"] = await owner.slash(channel, "article add", url=f"{base}/2026/03/ferry-strike")
+            finally:
+                stop()
+            print(scenes["article-add"].response.embeds[0].to_dict())
             for name, result in scenes.items():
-                viewer = owner if name == "stats" else members[0]
+                viewer = owner if name in ("stats", "article-add") else members[0]
                 async with env.preview(channel, viewers=[viewer], layout="message", display="fixed") as preview:
                     await preview.show(result)
                     await photograph(chromium, preview.url, out / f"{name}.png")

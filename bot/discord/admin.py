@@ -1,4 +1,4 @@
-"""/article, /help and /reload."""
+"""/help and /reload (the /article group is in bot/discord/articles.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,8 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from .app import ArticleBot
-from .ask import article_autocomplete
 from .i18n import label, lang_of
-from .render import COLOUR_SUMMARY, clip, fit, text_embed
+from .render import COLOUR_SUMMARY, text_embed
 from .tree import allowed_to_manage, defer
 
 HELP = {
@@ -21,14 +20,16 @@ HELP = {
            "**Ask**: `/ask question:…` or mention me: `@{me} {first}`\n"
            "**Examples**: {examples}\n"
            "**Summary**: `/summary length:short` (or `focus:…`, `key_points:True`)\n"
-           "**Article**: `/article` — what I read and how it is indexed\n"
+           "**Articles**: `/article list`, `/article info` — what I read; moderators: `/article add url:…` "
+           "(or `file:`), `/article remove`\n"
            "Rate answers with 👍 / 👎: it helps improve me."),
     "fr": ("Je réponds aux questions sur l'article en citant la phrase qui répond, avec son contexte, sa "
            "position et ma confiance ; si l'article ne le dit pas, je le dis.\n\n"
            "**Demander** : `/ask question:…` ou mentionnez-moi : `@{me} {first}`\n"
            "**Exemples** : {examples}\n"
            "**Résumé** : `/summary length:short` (ou `focus:…`, `key_points:True`)\n"
-           "**Article** : `/article` — ce que j'ai lu et comment c'est indexé\n"
+           "**Articles** : `/article list`, `/article info` — ce que j'ai lu ; modération : `/article add url:…` "
+           "(ou `file:`), `/article remove`\n"
            "Notez les réponses avec 👍 / 👎 : cela m'aide à progresser."),
 }
 
@@ -36,27 +37,6 @@ HELP = {
 class Admin(commands.Cog):
     def __init__(self, bot: ArticleBot) -> None:
         self.bot = bot
-
-    @app_commands.command(name="article", description=_("What the article is and how it is indexed"))
-    @app_commands.describe(article=_("Which article (when there are several)"))
-    @app_commands.autocomplete(article=article_autocomplete)
-    async def article(self, interaction: discord.Interaction, article: str | None = None) -> None:
-        lang = lang_of(interaction.locale)
-        engine = self.bot.engine
-        art_id = engine.resolve_article(article) or engine.article_ids()[0]
-        info = next(a for a in engine.index.articles if a.id == art_id)
-        manifest = engine.index.manifest
-        embed = discord.Embed(title=clip(f"📰 {info.title}", 256), colour=COLOUR_SUMMARY)
-        embed.add_field(name=label(lang, "article"), value=info.id)
-        embed.add_field(name=label(lang, "language"), value=info.language)
-        embed.add_field(name=label(lang, "sentences"), value=str(info.sentences))
-        embed.add_field(name=label(lang, "source"), value=clip(info.source or "—", 1024), inline=False)
-        embed.add_field(name=label(lang, "built"), value=str(manifest.get("built_at", "?")))
-        embed.add_field(name=label(lang, "encoder"),
-                        value=clip(", ".join(e["id"] for e in manifest["encoders"].values()), 1024))
-        if len(engine.index.articles) > 1:
-            embed.set_footer(text=clip(", ".join(engine.article_ids()), 2048))
-        await interaction.response.send_message(embed=fit(embed))
 
     @app_commands.command(name="help", description=_("What this bot does, with example questions"))
     async def help(self, interaction: discord.Interaction) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import gc
 import hashlib
 import json
@@ -34,7 +35,8 @@ from .tree import ArticleTree
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.discord.ask", "bot.discord.summary", "bot.discord.admin", "bot.discord.insights")
+EXTENSIONS = ("bot.discord.ask", "bot.discord.summary", "bot.discord.admin", "bot.discord.articles",
+              "bot.discord.insights", "bot.discord.polling")
 
 #: Minimal permissions: View Channel, Send Messages, Embed Links, Read Message History,
 #: Send Messages in Threads (+ Create Public Threads when thread mode is on).
@@ -52,6 +54,11 @@ def permissions(config: Config) -> discord.Permissions:
 def invite_url(application_id: int, config: Config) -> str:
     return discord.utils.oauth_url(application_id, permissions=permissions(config),
                                    scopes=("bot", "applications.commands"))
+
+
+def owner_of(guild_id: int | None) -> str | None:
+    """The engine's owner string for a Discord server (None outside servers: direct messages)."""
+    return str(guild_id) if guild_id else None
 
 
 class UserCooldowns:
@@ -97,6 +104,7 @@ class ArticleBot(commands.Bot):
         self.cooldowns = UserCooldowns(config.discord.cooldown_rate, config.discord.cooldown_per)
         self.engine_slots = asyncio.Semaphore(config.discord.max_concurrency)
         self._engine_pool = ThreadPoolExecutor(config.discord.max_concurrency, thread_name_prefix="engine")
+        self._library_pool = ThreadPoolExecutor(1, thread_name_prefix="library")
 
     async def setup_hook(self) -> None:
         if self.engine is None and not self.sync_only:
@@ -148,6 +156,7 @@ class ArticleBot(commands.Bot):
             await self.metrics.stop()
         await super().close()
         self._engine_pool.shutdown(wait=False, cancel_futures=True)
+        self._library_pool.shutdown(wait=False, cancel_futures=True)
         self.journal.close()
 
     async def on_message(self, message: discord.Message) -> None:
@@ -163,6 +172,16 @@ class ArticleBot(commands.Bot):
         async with self.engine_slots:
             future = self._engine_pool.submit(func, *args, **kwargs)
             return await asyncio.to_thread(future.result, self.config.discord.engine_timeout)
+
+    def scope(self, guild_id: int | None) -> frozenset[str]:
+        """The articles a server sees: the shared ones and its own; in direct messages the shared ones."""
+        return self.engine.scope(owner_of(guild_id)) if self.engine is not None else frozenset()
+
+    async def run_library(self, func, *args, **kwargs):
+        """Run a change to the articles (an add, a removal, a feed poll) in the library worker: one at a
+        time, off the event loop and off the question workers, so answers go on meanwhile."""
+        return await asyncio.get_running_loop().run_in_executor(self._library_pool,
+                                                                functools.partial(func, *args, **kwargs))
 
     async def answer(self, question: str, lang: str, article: str | None = None, *, guild_id: int | None = None,
                      user_id: int | None = None) -> tuple[discord.Embed, discord.ui.View | None]:
@@ -185,7 +204,7 @@ class ArticleBot(commands.Bot):
                 latency_ms=(time.perf_counter() - start) * 1000, guild_id=guild_id, user_id=user_id)
 
         try:
-            answer: Answer = await self.run_engine(self.engine.ask, question, 3, article)
+            answer: Answer = await self.run_engine(self.engine.ask, question, 3, article, self.scope(guild_id))
         except TimeoutError:
             log.warning("engine took longer than %.0f s", self.config.discord.engine_timeout)
             await asyncio.to_thread(record, "error")

@@ -22,8 +22,9 @@ log = logging.getLogger(__name__)
 
 
 async def article_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    engine = interaction.client.engine  # type: ignore[attr-defined]
-    ids = engine.article_ids() if engine else []
+    """The articles this server sees (shared and its own), never another server's."""
+    bot: ArticleBot = interaction.client  # type: ignore[assignment]
+    ids = bot.engine.article_ids(bot.scope(interaction.guild_id)) if bot.engine else []
     return [app_commands.Choice(name=i, value=i) for i in ids if current.lower() in i.lower()][:25]
 
 
@@ -44,7 +45,7 @@ class Ask(commands.Cog):
             return
         try:
             clean_question(question, self.bot.config.retrieval.max_question_chars)
-            self.bot.engine.resolve_article(article)
+            self.bot.engine.resolve_article(article, self.bot.scope(interaction.guild_id))
         except InputError as err:
             await send_ephemeral(interaction, label(lang, "bad_input", reason=str(err)))
             return

@@ -39,6 +39,13 @@ LABELS: dict[str, dict[str, str]] = {
         "privacy_channels": ", or a question ending in \"?\" in a channel set aside for questions",
         "forgotten": "Done: I deleted {q} question(s) and {v} vote(s) of yours.",
         "forget_failed": "I could not delete your rows right now; the team has the details. Try again later.",
+        "visible_in": "Visible in", "this_server": "this server", "all_servers": "every server (shared)",
+        "added": "Added", "no_articles": "No article is available here yet: a moderator can add one with "
+        "/article add.", "more": "… and {n} more", "articles_title": "Articles I answer from here ({n})",
+        "add_failed": "Could not add the article: {reason}", "url_or_file": "give either url: or file: (one of them)",
+        "added_text": "Added to this server: ask about it with `/ask article:{id}` or just ask.",
+        "remove_failed": "Could not remove the article: {reason}", "removed": "Removed `{id}` from this server.",
+        "new_article": "New article", "new_article_text": "Ask me about it: `/ask article:{id}`",
     },
     "fr": {
         "answer": "Réponse", "context": "Contexte", "confidence": "Confiance", "position": "Position",
@@ -75,6 +82,14 @@ LABELS: dict[str, dict[str, str]] = {
         "forgotten": "C'est fait : j'ai effacé {q} question(s) et {v} vote(s) de votre part.",
         "forget_failed": "Je n'ai pas pu effacer vos lignes pour l'instant ; l'équipe a les détails. "
         "Réessayez plus tard.",
+        "visible_in": "Visible sur", "this_server": "ce serveur", "all_servers": "tous les serveurs (partagé)",
+        "added": "Ajouté", "no_articles": "Aucun article n'est encore disponible ici : un modérateur peut en "
+        "ajouter un avec /article add.", "more": "… et {n} de plus", "articles_title": "Articles dont je "
+        "me sers ici ({n})", "add_failed": "Impossible d'ajouter l'article : {reason}",
+        "url_or_file": "donnez soit url:, soit file: (l'un des deux)",
+        "added_text": "Ajouté à ce serveur : posez vos questions avec `/ask article:{id}` ou simplement `/ask`.",
+        "remove_failed": "Impossible de retirer l'article : {reason}", "removed": "`{id}` est retiré de ce serveur.",
+        "new_article": "Nouvel article", "new_article_text": "Posez-moi vos questions : `/ask article:{id}`",
     },
 }
 
@@ -94,6 +109,16 @@ FRENCH_COMMANDS = {
         "Questions posées ici, ce qui est resté sans réponse, réponses mal notées",
     "What this bot stores about you, and for how long": "Ce que ce bot garde sur vous, et combien de temps",
     "Delete every question and vote of yours": "Effacer toutes vos questions et tous vos votes",
+    "The articles I answer from: see, add or remove them": "Les articles dont je me sers : les voir, en "
+                                                           "ajouter, en retirer",
+    "The articles I answer from in this server": "Les articles dont je me sers sur ce serveur",
+    "Add an article to this server, from a link or a file": "Ajouter un article à ce serveur, par un lien ou "
+                                                            "un fichier",
+    "The article's web address (https://…)": "L'adresse web de l'article (https://…)",
+    "Or the article as a .txt, .md or .html file": "Ou l'article en fichier .txt, .md ou .html",
+    "The id to give it (default: made from its title)": "L'identifiant à lui donner (par défaut : tiré du titre)",
+    "Remove an article this server added": "Retirer un article ajouté par ce serveur",
+    "The article to remove": "L'article à retirer",
 }
 
 

@@ -9,11 +9,12 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from ..errors import InputError
 from .app import ArticleBot
 from .ask import article_autocomplete
-from .i18n import lang_of
-from .render import summary_embed
-from .tree import defer
+from .i18n import label, lang_of
+from .render import safe, summary_embed
+from .tree import defer, send_ephemeral
 
 
 class Summary(commands.Cog):
@@ -30,10 +31,15 @@ class Summary(commands.Cog):
                       length: Literal["short", "medium", "long"] = "medium",
                       focus: app_commands.Range[str, 1, 100] | None = None,
                       key_points: bool = False, article: str | None = None) -> None:
+        engine, scope = self.bot.engine, self.bot.scope(interaction.guild_id)
+        try:
+            engine.resolve_article(article, scope)
+        except InputError as err:
+            await send_ephemeral(interaction, label(lang_of(interaction.locale), "bad_input", reason=safe(str(err))))
+            return
         if not await defer(interaction):
             return
-        engine = self.bot.engine
-        result = await self.bot.run_engine(engine.summary, length, focus, article)
+        result = await self.bot.run_engine(engine.summary, length, focus, article, scope)
         info = next((a for a in engine.index.articles if a.id == result.article), None)
         embed = summary_embed(result, lang_of(interaction.locale), key_points, info.source if info else None)
         await interaction.followup.send(embed=embed)

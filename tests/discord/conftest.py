@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def pytest_configure(config):
     config.addinivalue_line("markers", "botconfig(**discord_keys): discord config keys for the test's bot")
     config.addinivalue_line("markers", "private_corpus: the bot gets its own copy of the articles and index")
+    config.addinivalue_line("markers", "feeds: the bot follows the loopback feed (tests/discord/test_articles.py)")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -38,7 +38,7 @@ async def test_summary_key_points_with_focus(world):
 
 async def test_article_command(world):
     env, guild, channel, alice = world
-    result = await alice.slash(channel, "article")
+    result = await alice.slash(channel, "article info")
     embed = result.response.embeds[0]
     fields = {f.name: f.value for f in embed.fields}
     assert "Xiaomi va-t-il" in embed.title
