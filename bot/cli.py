@@ -83,7 +83,9 @@ FEEDS_POLL = ("stdout: one line per article added or updated, then a summary lin
               "could not be added and per feed that could not be read, so that cron with '>/dev/null' mails only "
               "the problems. Exit code: 0 when every feed was read, even if some items failed (their sites' "
               "problem, tried again at the next polls); 1 when a feed could not be read or parsed (its address "
-              "or the site needs a look); 2 for a bad config or no feeds configured.")
+              "or the site needs a look); 2 for a bad config or no feeds configured. A feed polled less than a "
+              "minute ago, or backing off after errors or a Retry-After, is skipped with a line saying until "
+              "when, so that a frequent cron job stays polite; --force polls it anyway.")
 
 
 def _feeds_config(args):
@@ -99,12 +101,18 @@ def _feeds_config(args):
 
 def cmd_feeds_poll(args) -> int:
     """Poll every configured feed once, now (the running bot polls them on its own schedule); see FEEDS_POLL."""
-    from .feeds import poll
+    from .feeds import poll, status, when
 
-    report = poll(_feeds_config(args))
+    config = _feeds_config(args)
+    report = poll(config, force=args.force)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
         return 0 if report.ok else 1
+    polled = {r.feed.url for r in report.feeds}
+    for s in status(config):
+        if s.feed.url not in polled:
+            why = f"backing off after {s.failures} failed poll(s)" if s.failures else "polled less than a minute ago"
+            print(f"skipped {s.feed.url}: {why}; due {when(s.next_due)} (--force polls it now)")
     for result in report.feeds:
         for line in result.lines():
             print(line, file=sys.stderr if line.startswith(("failed ", "feed failed")) else sys.stdout)
@@ -352,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     f = feeds.add_parser("poll", parents=[common], help="poll every feed once and add its new articles",
                          description=FEEDS_POLL)
     f.add_argument("--json", action="store_true", help="print one JSON object")
+    f.add_argument("--force", action="store_true", help="also poll feeds polled a moment ago or backing off")
     f.set_defaults(func=cmd_feeds_poll)
     f = feeds.add_parser("list", parents=[common], help="each feed: server, last poll, failures, items seen")
     f.add_argument("--json", action="store_true", help="print one JSON list")

@@ -41,6 +41,17 @@ def clean_question(question: str, max_chars: int) -> str:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The articles one audience sees: the shared ones and those of ``server`` (its owner string; None:
+    shared only, as in a direct message). The engine knows owners as plain strings, not Discord."""
+
+    server: str | None
+
+    def sees(self, article: ArticleInfo) -> bool:
+        return article.server is None or article.server == self.server
+
+
+@dataclass(frozen=True)
 class Summary:
     """An extractive summary: sentences in article order."""
 
@@ -158,46 +169,63 @@ class Engine:
 
     def reload(self) -> None:
         """Re-read the articles, rebuild what is stale, then swap in one assignment."""
-        self._swap(ensure_index(self.config, self._encoders))
+        with lock(self.config):
+            self._swap(ensure_index(self.config, self._encoders))
 
     # ----- the library: changes are indexed with the loaded encoders, then swapped in ------------
-    def add(self, source: str, art_id: str | None = None, server: str | None = None) -> ArticleInfo:
-        """Add an article (URL or file) for ``server`` (None: shared) and serve it; see ``library.add``."""
-        from .library import add
+    # Every swap happens under the library lock, right after the change it serves: swaps are in the
+    # order of the changes, so an older index never replaces a newer one (a reload, an add and a feed
+    # poll running at once, from different threads).
+    def add(self, source: str, art_id: str | None = None, server: str | None = None,
+            url_only: bool = False) -> ArticleInfo:
+        """Add an article (URL or file) for ``server`` (None: shared) and serve it; see ``library``.
 
-        index, new_id = add(self.config, source, art_id, encoders=self._encoders, server=server)
-        self._swap(index)
-        return next(a for a in index.articles if a.id == new_id)
+        For a server, an id made from a title that is taken gets ``-2``, ``-3``...; ``url_only``: only
+        an http(s) URL (what comes from Discord). Fetching and extracting happen before the lock is
+        taken, so a slow site holds up no other change."""
+        from .ingest import article_files, article_id
+        from .library import Incoming, check_new, commit, prepare
+
+        taken = None
+        if server is not None and art_id is None:
+            folder = self.config.articles_dir
+            taken = {article_id(p) for p in article_files(folder)} if folder.is_dir() else set()
+        item = prepare(self.config, source, art_id, server=server, taken=taken, url_only=url_only)
+        with lock(self.config):
+            check_new(self.config.articles_dir, item.id, Incoming(item.text, item.meta, item.origin, item.id), server)
+            index = commit(self.config, [item], self._encoders)
+            self._swap(index)
+        return next(a for a in index.articles if a.id == item.id)
 
     def remove(self, art_id: str, server: str | None = None) -> None:
         """Remove an article; with ``server``, only one of that server's own (``library.remove``)."""
         from .library import remove
 
-        self._swap(remove(self.config, art_id, encoders=self._encoders, server=server))
+        with lock(self.config):
+            self._swap(remove(self.config, art_id, encoders=self._encoders, server=server))
 
     def poll_feeds(self, now: float | None = None, due_only: bool = False):
         """Poll the configured feeds (``bot/feeds.py``), serve what they added; returns the poll's report."""
         from .feeds import poll
 
-        report = poll(self.config, encoders=self._encoders, now=now, due_only=due_only)
-        if report.index is not None:
-            self._swap(report.index)
-        return report
+        return poll(self.config, encoders=self._encoders, now=now, due_only=due_only, on_index=self._swap)
 
     # ----- scope: which articles a question may be answered from ------------------------------
-    def scope(self, server: str | None) -> frozenset[str]:
-        """The articles visible from ``server``: the shared ones and that server's own. None (a direct
-        message, or no server) sees the shared ones only. The CLI passes no scope: it sees them all."""
-        return frozenset(a.id for a in self.index.articles if a.server is None or a.server == server)
+    def scope(self, server: str | None) -> Scope:
+        """What ``server`` sees: the shared articles and its own. None (a direct message) sees the
+        shared ones only. The CLI passes no scope: it sees them all."""
+        return Scope(server)
 
-    def article_ids(self, scope: frozenset[str] | None = None) -> list[str]:
+    def article_ids(self, scope: Scope | None = None, index: SentenceIndex | None = None) -> list[str]:
         """Indexed article ids in name order (the index keeps them in the order they were added)."""
-        return sorted(a.id for a in self.index.articles if scope is None or a.id in scope)
+        index = index or self.index
+        return sorted(a.id for a in index.articles if scope is None or scope.sees(a))
 
-    def resolve_article(self, article: str | None, scope: frozenset[str] | None = None) -> str | None:
+    def resolve_article(self, article: str | None, scope: Scope | None = None,
+                        index: SentenceIndex | None = None) -> str | None:
         """The article to search: the one asked for, else the configured default, else all (None).
         An article outside ``scope`` is unknown; a default outside it is ignored."""
-        ids = self.article_ids(scope)
+        ids = self.article_ids(scope, index)
         if article is None:
             article = self.config.default_article
             if article is None or (scope is not None and article not in ids):
@@ -206,30 +234,33 @@ class Engine:
             raise InputError(f"unknown article {article!r}; known articles: {', '.join(ids) or 'none'}")
         return article
 
-    def ask(self, question: str, k: int = 3, article: str | None = None,
-            scope: frozenset[str] | None = None) -> Answer:
-        """Answer ``question`` from the article(s) in ``scope`` (None: all); see Retriever.ask."""
+    def ask(self, question: str, k: int = 3, article: str | None = None, scope: Scope | None = None) -> Answer:
+        """Answer ``question`` from the article(s) ``scope`` sees (None: all); see Retriever.ask.
+        What is visible is read from the same index the answer comes from."""
         text = clean_question(question, self.config.retrieval.max_question_chars)
         if not 1 <= k <= 10:
             raise InputError(f"k must be between 1 and 10, got {k}")
         index, retriever = self._state
-        one = self.resolve_article(article, scope)
-        if one is None and scope is not None and not scope:
-            raise InputError("no article is available here yet: a moderator can add one with /article add")
-        if one is not None or (scope is not None and len(scope) >= len(index.articles)):
-            scope = None  # one article, or every article: nothing to filter
-        return retriever.ask(text, k=k, article=one, scope=scope)
+        one = self.resolve_article(article, scope, index)
+        visible = None
+        if one is None and scope is not None:
+            ids = self.article_ids(scope, index)
+            if not ids:
+                raise InputError("no article is available here yet: a moderator can add one with /article add")
+            if len(ids) < len(index.articles):
+                visible = frozenset(ids)
+        return retriever.ask(text, k=k, article=one, scope=visible)
 
     def summary(self, length: str = "medium", focus: str | None = None, article: str | None = None,
-                scope: frozenset[str] | None = None) -> Summary:
+                scope: Scope | None = None) -> Summary:
         """Extractive summary of one article (the one asked for, the default, or the first in scope)."""
         from .summarize import summarize
 
         index, retriever = self._state
-        ids = self.article_ids(scope)
+        ids = self.article_ids(scope, index)
         if not ids:
             raise InputError("no article is available here yet: a moderator can add one with /article add")
-        art_id = self.resolve_article(article, scope) or ids[0]
+        art_id = self.resolve_article(article, scope, index) or ids[0]
         if focus is not None:
             focus = clean_question(focus, self.config.retrieval.max_question_chars)
         art = next(a for a in index.articles if a.id == art_id)

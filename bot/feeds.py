@@ -36,7 +36,9 @@ entries (``{key: {id, fingerprint, status, attempts, link, title, pending}}``; `
 fingerprint of a change whose page could not be read yet); keys that left the feed are
 pruned (``check_new`` still catches a story that comes back). It is replaced atomically; a missing file
 starts empty, a corrupt one too, with one warning: the worst case is pages fetched again and counted
-as duplicates.
+as duplicates, and articles removed by a moderator added again if their items are still in the feed.
+Records of removed articles are kept when their items leave the feed, so a story that comes back
+stays removed.
 
 **Concurrency.** Fetching and extracting run without the library lock, so an ``/article add`` need
 not wait for slow sites. Then, under ``library.lock`` (which works across processes), the pages are
@@ -288,7 +290,8 @@ def due_at(st: dict, feed: FeedConfig, config: Config, now: float) -> float:
     failures = min(st.get("failures", 0), 40)
     delay = interval if not failures else min(interval * 2 ** failures, max(config.feed_polling.max_backoff, interval))
     if st.get("retry_after"):
-        delay = max(delay, st["retry_after"])
+        # a site's Retry-After is honoured up to max_backoff: a typo of a year would stop the feed for good
+        delay = max(delay, min(st["retry_after"], config.feed_polling.max_backoff))
     return last + delay
 
 
@@ -335,21 +338,36 @@ class _Work:
     not_modified: bool = False
 
 
-def poll(config: Config, encoders=None, now: float | None = None, due_only: bool = False) -> PollReport:
+def poll(config: Config, encoders=None, now: float | None = None, due_only: bool = False, force: bool = True,
+         on_index=None) -> PollReport:
     """Poll the configured feeds once and add what is new; see the module docstring.
 
     ``now``: epoch seconds (default: the clock). ``due_only``: only the feeds whose next poll time has come
-    (the running bot's loop); otherwise every feed, now (``article-bot feeds poll``). ``encoders``: the
-    bot's loaded ones; by default the configured ones are loaded, and only if something is to be indexed.
-    Never raises for a feed or a page that fails (those are lines in the report); a lock held too long by
-    another change raises ArticleError.
+    (the running bot's loop). Otherwise every feed now, except, unless ``force``, a feed polled less than
+    ``MIN_FEED_INTERVAL`` ago or still waiting out its backoff or Retry-After (``article-bot feeds poll``
+    from cron stays polite; ``--force`` polls anyway). ``encoders``: the bot's loaded ones; by default the
+    configured ones are loaded, and only if something is to be indexed. ``on_index``: called with the new
+    index while the library lock is still held (the engine swaps it in there, so swaps keep the order of
+    the changes). Never raises for a feed or a page that fails (those are lines in the report); a lock
+    held too long by another change raises ArticleError.
     """
     now = time.time() if now is None else now
     if not config.feeds:
         return PollReport(None, (), None)
     state = load_state(config)
-    due = [f for f in config.feeds
-           if not due_only or due_at(state.get(f.url, _empty_feed()), f, config, now) <= now]
+
+    def ready(feed: FeedConfig) -> bool:
+        st = state.get(feed.url, _empty_feed())
+        if due_only:
+            return due_at(st, feed, config, now) <= now
+        last = st.get("last_poll")
+        if force or last is None or last > now:
+            return True
+        if now - last < MIN_FEED_INTERVAL:
+            return False
+        return not (st.get("failures") or st.get("retry_after")) or due_at(st, feed, config, now) <= now
+
+    due = [f for f in config.feeds if ready(f)]
     existing = frozenset(_ids(config))
     taken = set(existing)
     works = [_read_feed(config, feed, state.get(feed.url, _empty_feed()), existing, taken, now) for feed in due]
@@ -358,6 +376,8 @@ def poll(config: Config, encoders=None, now: float | None = None, due_only: bool
     with lock(config):
         fresh = load_state(config, warn=False)  # what another poller wrote meanwhile is kept
         index = _write(config, works, encoders)
+        if index is not None and on_index is not None:
+            on_index(index)
         for w in works:
             fresh[w.feed.url] = w.state
         try:
@@ -395,6 +415,9 @@ def _read_feed(config: Config, feed: FeedConfig, old: dict, existing: frozenset[
         return _feed_failed(work, str(err), err.retry_after)
     except FetchError as err:
         return _feed_failed(work, str(err))
+    except Exception as err:  # noqa: BLE001 - one odd feed must not stop the others, nor its backoff
+        log.exception("feeds: unexpected error reading %s", feed.url)
+        return _feed_failed(work, f"{shown(feed.url)}: unexpected error ({type(err).__name__}: {one_line(err)})")
     st.update(failures=0, retry_after=None, error=None, etag=fetched.etag, last_modified=fetched.last_modified)
     if entries is None:  # 304: the items are as they were; only what failed last time is tried again
         work.not_modified = True
@@ -411,7 +434,12 @@ def _read_feed(config: Config, feed: FeedConfig, old: dict, existing: frozenset[
         for key, link, title, fingerprint in entries:
             record = st["items"].get(key)
             items[key] = _item(config, work, key, record, link, title, fingerprint)
-        st["items"] = items  # keys no longer in the feed are forgotten
+        # keys no longer in the feed are forgotten, except the articles a moderator removed: they must
+        # not come back if the item reappears
+        for k, r in st["items"].items():
+            if k not in items and (r["status"] == REMOVED or (r["status"] == ADDED and r["id"] not in existing)):
+                items[k] = {**r, "status": REMOVED, "pending": None}
+        st["items"] = items
     return work
 
 
@@ -498,7 +526,8 @@ def _add(config: Config, work: _Work, key: str, record: dict, link: str | None, 
         work.failed.append(f"{key}: the item has no link to an article page (given up)")
         return
     try:
-        item = prepare(config, link, server=feed.server, extra={"feed": feed.url, "guid": key}, taken=work.taken)
+        item = prepare(config, link, server=feed.server, extra={"feed": feed.url, "guid": key}, taken=work.taken,
+                       url_only=True)
     except Duplicate:
         record.update(status=DUPLICATE)
         work.duplicates += 1
@@ -523,6 +552,7 @@ def _update(config: Config, work: _Work, key: str, record: dict, link: str | Non
         if not link:
             raise InputError("the item no longer has a link")
         item = prepare(config, link, art_id, server=owner(config, art_id), extra={"feed": work.feed.url, "guid": key},
+                       url_only=True,
                        now=old_meta.get("added_at"), replace=True)
     except Exception as err:  # noqa: BLE001 - as in _add
         _failed(work, record, link or key, err, fingerprint)
@@ -578,7 +608,7 @@ def _write(config: Config, works: list[_Work], encoders):
                     if item.id in taken or any(item.id == j.item.id for _, j in batch):
                         others = taken | {j.item.id for _, j in batch}
                         item = dataclasses.replace(item, id=unique_id(job.base_id, others))
-                    check_new(folder, item.id, Incoming(item.text, item.meta, item.origin, item.id))
+                    check_new(folder, item.id, Incoming(item.text, item.meta, item.origin, item.id), w.feed.server)
                 except Duplicate:
                     job.record.update(status=DUPLICATE)
                     w.duplicates += 1
@@ -616,6 +646,8 @@ def _check_batch(item: Prepared, others: list[Prepared]) -> None:
     """``check_new``'s URL and text checks against the pages of the same poll, not written yet."""
     url, digest = item.meta.get("url"), _sha(item.text.strip())
     for other in others:
+        if other.meta.get("server") not in (None, item.meta.get("server")):
+            continue  # another server's copy: each server's articles are its own (library.check_new)
         if url and other.meta.get("url") and _normal_url(other.meta["url"]) == _normal_url(url):
             raise Duplicate(f"{url} is also item {other.id!r} of this poll")
         if _sha(other.text.strip()) == digest:

@@ -209,9 +209,9 @@ def parse_url(url: str) -> URL:
     text = url.strip()
     try:
         parsed = URL(text)
-    except (ValueError, TypeError):
+        return _checked_url(shown(parsed), parsed)
+    except (ValueError, TypeError):  # UnicodeError included: a host name IDNA cannot encode
         raise FetchError(f"{shown(text)}: not a valid web address") from None
-    return _checked_url(shown(parsed), parsed)
 
 
 def _checked_url(asked: str, url: URL) -> URL:
@@ -335,6 +335,8 @@ async def _follow(session: aiohttp.ClientSession, start: URL, asked: str, cfg: F
                     return await _final(asked, current, resp, cfg, expect, sent)
         except aiohttp.ClientError as err:
             raise _client_error(asked, current, err, expect) from None
+        except UnicodeError as err:  # a host name IDNA cannot encode ("a..b", "xn--", a 64+ letter label)
+            raise _problem(asked, current, f"the host name is not valid ({one_line(err)})") from None
         if target in seen:
             raise _problem(asked, current, f"redirect loop: {shown(target)} was already visited")
         if len(seen) > cfg.max_redirects:

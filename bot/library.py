@@ -33,7 +33,7 @@ import yaml
 from filelock import FileLock, Timeout
 
 from .config import Config
-from .errors import ArticleError, InputError
+from .errors import ArticleBotError, ArticleError, InputError
 from .ingest import ARTICLE_SUFFIXES, HTML_SUFFIXES, Article, article_files, article_id, parse_article, read_sidecar
 
 log = logging.getLogger(__name__)
@@ -140,8 +140,14 @@ def _normal_url(url: str) -> str:
     return url.strip().rstrip("/").split("#")[0].lower()
 
 
-def check_new(folder: Path, art_id: str, incoming: Incoming) -> None:
-    """Refuse an id, a source URL or a text that the library already holds."""
+def check_new(folder: Path, art_id: str, incoming: Incoming, server: str | None = None) -> None:
+    """Refuse an id, a source URL or a text that the library already holds.
+
+    A duplicate is judged among the articles that ``server`` sees: the shared ones and its own (for a
+    shared article, ``server`` None: the shared ones). Another server's private copy neither blocks an
+    add nor is named: each server's articles are its own business. Ids are file names, unique across
+    the library; a server is told only that an id is taken, not by whom or where.
+    """
     if not _ID.match(art_id):
         raise InputError(f"{art_id!r} is not a usable article id: use letters, digits, '.', '-' or '_' "
                          "(at most 80 characters, starting with a letter or digit)")
@@ -154,6 +160,8 @@ def check_new(folder: Path, art_id: str, incoming: Incoming) -> None:
             side = read_sidecar(path)
         except ArticleError:
             side = {}
+        if side.get("server") not in (None, server):
+            continue
         if url and side.get("url") and _normal_url(side["url"]) == _normal_url(url):
             raise Duplicate(f"{url} is already in the library as {other!r}")
         try:
@@ -164,6 +172,8 @@ def check_new(folder: Path, art_id: str, incoming: Incoming) -> None:
             raise Duplicate(f"{incoming.origin}: the same text is already in the library as {other!r}")
     for path in existing:
         if article_id(path) == art_id:
+            if server is not None:
+                raise InputError(f"the id {art_id!r} is taken; give another id")
             raise InputError(f"an article with the id {art_id!r} already exists ({path}); "
                              "pick another with --id, or remove it first with `article-bot remove`")
 
@@ -183,15 +193,20 @@ def _write_atomic_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def _validated(text: str, art_id: str, meta: dict[str, str]) -> Article:
-    """Parse the article as it will be stored, in a scratch folder: an unusable one is refused here."""
+def _validated(text: str, art_id: str, meta: dict[str, str], origin: str) -> Article:
+    """Parse the article as it will be stored, in a scratch folder: an unusable one is refused here,
+    with a message that names where it came from (never the scratch folder)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{art_id}.txt"
         path.write_text(text, encoding="utf-8")
         if meta:
             path.with_suffix(".yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),
                                                  encoding="utf-8")
-        return parse_article(path)
+        try:
+            return parse_article(path)
+        except ArticleBotError as err:
+            err.args = (str(err).replace(str(path), origin).replace(tmp, "…"),)
+            raise
 
 
 @dataclass(frozen=True)
@@ -209,28 +224,34 @@ class Prepared:
 
 def prepare(config: Config, source: str, art_id: str | None = None, *, server: str | None = None,
             extra: dict[str, str] | None = None, now: str | None = None, replace: bool = False,
-            taken: set[str] | None = None) -> Prepared:
+            taken: set[str] | None = None, url_only: bool = False) -> Prepared:
     """Fetch, extract and check ``source`` without writing anything.
 
     ``server``: the server the article belongs to (its sidecar's ``server``), None for a shared one.
     ``extra``: more sidecar fields (a feed's ``feed`` and ``guid``). ``replace``: the id may already
     exist (a feed item whose page changed); its URL and text are then not compared with itself.
     ``taken``: ids to avoid when the id is made from the title (a feed's new items): ``-2``, ``-3``...
+    ``url_only``: only an http(s) URL is accepted (whatever comes from Discord or a feed: a path there
+    would read the bot's own disk).
     """
+    if url_only:
+        from .fetch import parse_url
+
+        parse_url(source)  # FetchError unless an absolute http(s) URL
     incoming = fetch_incoming(source, config)
     if art_id is None:
         art_id = base_id(incoming)
         if taken is not None:
             art_id = unique_id(art_id, taken)
     if not replace:
-        check_new(config.articles_dir, art_id, incoming)
+        check_new(config.articles_dir, art_id, incoming, server)
     meta = dict(incoming.meta) | dict(extra or {})
     meta.pop("server", None)  # ownership comes from who adds it, never from the file or page
     if server is not None:
         meta["server"] = str(server)
     meta["added_at"] = now or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     text = incoming.text.strip() + "\n"
-    art = _validated(text, art_id, meta)
+    art = _validated(text, art_id, meta, incoming.origin)
     return Prepared(art_id, text, meta, incoming.origin, art.title, art.language, len(art.sentences))
 
 
@@ -278,7 +299,8 @@ def commit(config: Config, items: list[Prepared], encoders=None, replacing: froz
                 if item.id not in replacing:
                     clash = next((f for f in files if f.exists()), None)
                     if clash is not None:
-                        raise InputError(f"{clash} already exists (added meanwhile?); remove it or pick another id")
+                        raise InputError(f"the id {item.id!r} was taken meanwhile by another article; "
+                                         "try again, or give another id")
                 for path, data in files.items():
                     undo.append((path, path.read_bytes() if path.exists() else None))
                     _write_atomic(path, data)
@@ -313,8 +335,12 @@ def add(config: Config, source: str, art_id: str | None = None, now: str | None 
 def owner(config: Config, art_id: str) -> str | None:
     """The server an article belongs to (its sidecar's ``server``), None when it is shared."""
     paths = [p for p in article_files(config.articles_dir) if article_id(p) == art_id]
+    return _owner(paths[0]) if paths else None
+
+
+def _owner(path: Path) -> str | None:
     try:
-        return read_sidecar(paths[0]).get("server") if paths else None
+        return read_sidecar(path).get("server")
     except ArticleError:
         return None
 
@@ -330,12 +356,14 @@ def remove(config: Config, art_id: str, encoders=None, *, server: str | None = N
 
     folder = config.articles_dir
     with lock(config):
-        paths = [p for p in article_files(folder) if article_id(p) == art_id]
-        if server is not None and paths and owner(config, art_id) != str(server):
+        files = article_files(folder)
+        owners = {article_id(p): _owner(p) for p in files} if server is not None else {}
+        paths = [p for p in files if article_id(p) == art_id]
+        if server is not None and owners.get(art_id) != str(server):
             paths = []  # another server's or a shared article: to this server it does not exist to remove
         if not paths:
-            known = ", ".join(article_id(p) for p in article_files(folder)
-                              if server is None or owner(config, article_id(p)) == str(server))
+            known = ", ".join(sorted({article_id(p) for p in files
+                                      if server is None or owners.get(article_id(p)) == str(server)}))
             raise InputError(f"no article with the id {art_id!r} that you can remove; "
                              f"{'known' if server is None else 'your server' + chr(39) + 's'} articles: "
                              f"{known or 'none'}")

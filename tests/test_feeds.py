@@ -207,7 +207,8 @@ def test_a_feed_for_a_server_gives_its_articles_to_that_server(project, server, 
     assert (added.server, added.announce_channel) == ("123", 456)
     assert side(project, added.id)["server"] == "123"
     engine = Engine(config)
-    assert added.id in engine.scope("123") and added.id not in engine.scope("999")
+    assert added.id in engine.article_ids(engine.scope("123"))
+    assert added.id not in engine.article_ids(engine.scope("999"))
 
 
 # ----- duplicates, changes, failures ---------------------------------------------------------------
@@ -440,6 +441,8 @@ def test_cli_feeds_poll_and_list(capsys, project, server):
     assert code == 0 and "Lune" in out
 
     code, out, _ = cli(capsys, "feeds", "poll", "--json", "--config", project.config_path)
+    assert json.loads(out)["feeds"] == []  # polled a moment ago: a cron job every few seconds stays polite
+    code, out, _ = cli(capsys, "feeds", "poll", "--json", "--force", "--config", project.config_path)
     data = json.loads(out)
     assert code == 0 and data["ok"] and not data["changed"]
     assert [f["not_modified"] for f in data["feeds"]] == [True, True] and len(data["feeds"][0]["failed"]) == 1
@@ -456,3 +459,45 @@ def test_cli_feeds_without_feeds_says_how_to_configure_them(capsys, project):
         code, out, err = cli(capsys, "feeds", command, "--config", project.config_path)
         assert code == 2 and out == "" and len(err.splitlines()) == 1
         assert "no feeds configured" in err and "`feeds:`" in err
+
+
+def test_a_retry_after_of_years_is_capped_at_max_backoff(project, server, encoders):
+    url = server.page("/busy.xml", "slow down", "text/plain", status=429, headers={"Retry-After": "999999999999"})
+    config = follow(project, url)
+    report = feeds.poll(config, encoders, now=T0)
+    assert report.next_due == T0 + config.feed_polling.max_backoff  # not 31,000 years: the feed stays followed
+
+
+def test_an_article_a_moderator_removed_stays_removed_when_its_item_leaves_and_comes_back(project, server,
+                                                                                         encoders):
+    feed = Feed(server)
+    feed.add("m1", "/market", MARKET[0], page=story(*MARKET))
+    config = follow(project, feed.url)
+    (added,) = feeds.poll(config, encoders, now=T0).added
+    Engine(config).remove(added.id)
+    del feed.items["m1"]
+    feeds.poll(config, encoders, now=T0 + INTERVAL)  # the item left the feed
+    feed.add("m1", "/market", MARKET[0], page=story(*MARKET))
+    back = feeds.poll(config, encoders, now=T0 + 2 * INTERVAL)  # ... and is back
+    assert back.added == () and not (project.articles / f"{added.id}.txt").exists()
+
+
+@pytest.mark.parametrize("link", ["C:/secret.txt", "file:///etc/hostname"])
+def test_an_item_linking_to_a_path_is_refused_and_the_others_are_added(project, server, encoders, link):
+    feed = Feed(server)
+    feed.items["bad"] = {"guid": "bad", "link": link, "title": "Secret", "summary": "", "updated": 0}
+    feed.add("m1", "/market", MARKET[0], page=story(*MARKET))
+    report = feeds.poll(follow(project, feed.url), encoders, now=T0)
+    assert [a.title for a in report.added] == [MARKET[0]]
+    (failed,) = report.feeds[0].failed
+    assert "only http:// and https://" in failed
+
+
+def test_a_feed_redirecting_to_a_broken_host_name_fails_alone(project, server, encoders):
+    broken = server.redirect("/broken.xml", "http://a..b/feed.xml")
+    feed = Feed(server)
+    feed.add("m1", "/market", MARKET[0], page=story(*MARKET))
+    report = feeds.poll(follow(project, broken, feed.url), encoders, now=T0)
+    assert "host name is not valid" in report.feeds[0].error and report.feeds[0].error.count("\n") == 0
+    assert [a.title for a in report.added] == [MARKET[0]]
+    assert feeds.load_state(follow(project, broken, feed.url))[broken]["failures"] == 1  # its backoff is kept

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
@@ -57,7 +55,7 @@ class Admin(commands.Cog):
             return
         if not await defer(interaction, ephemeral=True):
             return
-        await asyncio.to_thread(self.bot.engine.reload)
+        await self.bot.run_library(self.bot.engine.reload)
         index = self.bot.engine.index
         await interaction.followup.send(label(lang, "reloaded", n=len(index.articles), s=len(index.rows)),
                                         ephemeral=True)

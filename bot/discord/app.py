@@ -25,7 +25,7 @@ from discord.ext import commands
 
 from ..answer import Answer
 from ..config import Config, load_config
-from ..engine import Engine
+from ..engine import Engine, Scope
 from ..errors import ConfigError, InputError
 from ..journal import Journal
 from .feedback import VoteButton, feedback_view
@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 EXTENSIONS = ("bot.discord.ask", "bot.discord.summary", "bot.discord.admin", "bot.discord.articles",
               "bot.discord.insights", "bot.discord.polling")
+
+#: Changes to the articles at once (mostly waiting on web sites; their writes take turns on the lock).
+LIBRARY_WORKERS = 4
 
 #: Minimal permissions: View Channel, Send Messages, Embed Links, Read Message History,
 #: Send Messages in Threads (+ Create Public Threads when thread mode is on).
@@ -104,7 +107,7 @@ class ArticleBot(commands.Bot):
         self.cooldowns = UserCooldowns(config.discord.cooldown_rate, config.discord.cooldown_per)
         self.engine_slots = asyncio.Semaphore(config.discord.max_concurrency)
         self._engine_pool = ThreadPoolExecutor(config.discord.max_concurrency, thread_name_prefix="engine")
-        self._library_pool = ThreadPoolExecutor(1, thread_name_prefix="library")
+        self._library_pool = ThreadPoolExecutor(LIBRARY_WORKERS, thread_name_prefix="library")
 
     async def setup_hook(self) -> None:
         if self.engine is None and not self.sync_only:
@@ -173,13 +176,15 @@ class ArticleBot(commands.Bot):
             future = self._engine_pool.submit(func, *args, **kwargs)
             return await asyncio.to_thread(future.result, self.config.discord.engine_timeout)
 
-    def scope(self, guild_id: int | None) -> frozenset[str]:
+    def scope(self, guild_id: int | None) -> Scope:
         """The articles a server sees: the shared ones and its own; in direct messages the shared ones."""
-        return self.engine.scope(owner_of(guild_id)) if self.engine is not None else frozenset()
+        return Scope(owner_of(guild_id))
 
     async def run_library(self, func, *args, **kwargs):
-        """Run a change to the articles (an add, a removal, a feed poll) in the library worker: one at a
-        time, off the event loop and off the question workers, so answers go on meanwhile."""
+        """Run a change to the articles (an add, a removal, a reload, a feed poll) in a library worker,
+        off the event loop and off the question workers, so answers go on meanwhile. Fetching runs in
+        parallel (a slow site holds up no other change); writing and indexing take the library lock,
+        one change at a time."""
         return await asyncio.get_running_loop().run_in_executor(self._library_pool,
                                                                 functools.partial(func, *args, **kwargs))
 

@@ -5,10 +5,12 @@ Which articles a server sees (``Engine.scope``): the shared ones (in ``articles/
 by a feed configured for it). Another server's articles do not exist for it: not in answers, lists,
 autocomplete, /summary or /article remove. In direct messages only shared articles are seen.
 
-Adding and removing need Manage Server, checked in code (``allowed_to_manage``). Discord applies a
-command's default permission to the whole ``/article`` group only (subcommands cannot carry their
-own), and members need ``/article info`` and ``/article list``, so the group stays visible and a
-server can still restrict ``/article`` further in its Integrations settings.
+Adding and removing need Manage Server, checked in code (``allowed_to_manage``), in a server only.
+Discord gives a default permission (and "servers only") to a top-level command as a whole, never to
+one of its subcommands, and members need ``/article info`` and ``/article list``: so ``/article``
+stays visible to everyone, ``add`` and ``remove`` refuse anyone without Manage Server, and a server
+can still restrict ``/article`` further in its Integrations settings. ``url:`` takes an http(s) URL
+only: a path would read the bot's own disk.
 
 An add runs in the bot's library worker (one at a time; the file lock in ``bot/library.py`` also
 keeps ``article-bot add`` from another process out): fetching, extracting and embedding happen
@@ -37,7 +39,7 @@ from .app import ArticleBot, owner_of
 from .ask import article_autocomplete
 from .i18n import label, lang_of
 from .render import COLOUR_ANSWER, COLOUR_SUMMARY, clip, fit, safe
-from .tree import allowed_to_manage, defer, send_ephemeral
+from .tree import allowed_to_manage, defer, in_server, send_ephemeral
 
 log = logging.getLogger(__name__)
 
@@ -120,12 +122,16 @@ class Articles(commands.GroupCog, group_name="article",
     async def info(self, interaction: discord.Interaction, article: str | None = None) -> None:
         lang = lang_of(interaction.locale)
         engine = self.bot.engine
-        scope = self.bot.scope(interaction.guild_id)
-        art_id = engine.resolve_article(article, scope) or (engine.article_ids(scope) or [None])[0]
+        scope, index = self.bot.scope(interaction.guild_id), engine.index
+        try:
+            art_id = engine.resolve_article(article, scope, index) or (engine.article_ids(scope, index) or [None])[0]
+        except InputError as err:
+            await send_ephemeral(interaction, label(lang, "bad_article", reason=safe(str(err))))
+            return
         if art_id is None:
             await send_ephemeral(interaction, label(lang, "no_articles"))
             return
-        info = next(a for a in engine.index.articles if a.id == art_id)
+        info = next(a for a in index.articles if a.id == art_id)
         embed = article_embed(info, lang)
         manifest = engine.index.manifest
         embed.add_field(name=label(lang, "built"), value=str(manifest.get("built_at", "?")))
@@ -138,7 +144,7 @@ class Articles(commands.GroupCog, group_name="article",
         lang = lang_of(interaction.locale)
         engine = self.bot.engine
         scope = self.bot.scope(interaction.guild_id)
-        articles = sorted((a for a in engine.index.articles if a.id in scope), key=lambda a: a.id)
+        articles = sorted((a for a in engine.index.articles if scope.sees(a)), key=lambda a: a.id)
         if not articles:
             await send_ephemeral(interaction, label(lang, "no_articles"))
             return
@@ -160,11 +166,10 @@ class Articles(commands.GroupCog, group_name="article",
     @app_commands.describe(url=_("The article's web address (https://…)"),
                            file=_("Or the article as a .txt, .md or .html file"),
                            id=_("The id to give it (default: made from its title)"))
-    @app_commands.guild_only()
     async def add(self, interaction: discord.Interaction, url: str | None = None,
                   file: discord.Attachment | None = None, id: str | None = None) -> None:
         lang = lang_of(interaction.locale)
-        if not await allowed_to_manage(interaction):
+        if not await in_server(interaction) or not await allowed_to_manage(interaction):
             return
         if (url is None) == (file is None):
             await send_ephemeral(interaction, label(lang, "add_failed", reason=label(lang, "url_or_file")))
@@ -191,7 +196,7 @@ class Articles(commands.GroupCog, group_name="article",
                    art_id: str | None) -> ArticleInfo:
         engine, server = self.bot.engine, owner_of(interaction.guild_id)
         if url is not None:
-            return await self.bot.run_library(engine.add, url.strip(), art_id, server)
+            return await self.bot.run_library(engine.add, url.strip(), art_id, server, url_only=True)
         assert file is not None
         try:
             data = await file.read()
@@ -212,10 +217,9 @@ class Articles(commands.GroupCog, group_name="article",
     @app_commands.command(name="remove", description=_("Remove an article this server added"))
     @app_commands.describe(article=_("The article to remove"))
     @app_commands.autocomplete(article=own_article_autocomplete)
-    @app_commands.guild_only()
     async def remove(self, interaction: discord.Interaction, article: str) -> None:
         lang = lang_of(interaction.locale)
-        if not await allowed_to_manage(interaction):
+        if not await in_server(interaction) or not await allowed_to_manage(interaction):
             return
         if not await defer(interaction, ephemeral=True):
             return

@@ -44,7 +44,8 @@ LABELS: dict[str, dict[str, str]] = {
         "/article add.", "more": "… and {n} more", "articles_title": "Articles I answer from here ({n})",
         "add_failed": "Could not add the article: {reason}", "url_or_file": "give either url: or file: (one of them)",
         "added_text": "Added to this server: ask about it with `/ask article:{id}` or just ask.",
-        "remove_failed": "Could not remove the article: {reason}", "removed": "Removed `{id}` from this server.",
+        "remove_failed": "Could not remove the article: {reason}", "bad_article": "I can't show that: {reason}",
+        "removed": "Removed `{id}` from this server.",
         "new_article": "New article", "new_article_text": "Ask me about it: `/ask article:{id}`",
     },
     "fr": {
@@ -88,7 +89,8 @@ LABELS: dict[str, dict[str, str]] = {
         "me sers ici ({n})", "add_failed": "Impossible d'ajouter l'article : {reason}",
         "url_or_file": "donnez soit url:, soit file: (l'un des deux)",
         "added_text": "Ajouté à ce serveur : posez vos questions avec `/ask article:{id}` ou simplement `/ask`.",
-        "remove_failed": "Impossible de retirer l'article : {reason}", "removed": "`{id}` est retiré de ce serveur.",
+        "remove_failed": "Impossible de retirer l'article : {reason}",
+        "bad_article": "Je ne peux pas afficher cela : {reason}", "removed": "`{id}` est retiré de ce serveur.",
         "new_article": "Nouvel article", "new_article_text": "Posez-moi vos questions : `/ask article:{id}`",
     },
 }

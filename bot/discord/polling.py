@@ -96,9 +96,14 @@ class Polling(commands.Cog):
 
 
     async def _channel(self, channel: int | str, server: str | None):
-        """The announce channel: by id, or by name in the feed's server."""
+        """The announce channel: by id, or by name in the feed's server. A channel outside the feed's
+        server is refused: a server's own articles are never announced elsewhere."""
         if isinstance(channel, int):
-            return self.bot.get_channel(channel) or await self.bot.fetch_channel(channel)
+            found = self.bot.get_channel(channel) or await self.bot.fetch_channel(channel)
+            guild = getattr(found, "guild", None)
+            if server is not None and (guild is None or str(guild.id) != server):
+                return None
+            return found
         guild = self.bot.get_guild(int(server)) if server else None
         return discord.utils.get(guild.text_channels, name=channel) if guild else None
 

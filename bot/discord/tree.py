@@ -34,6 +34,15 @@ async def allowed_to_manage(interaction: discord.Interaction) -> bool:
     return False
 
 
+async def in_server(interaction: discord.Interaction) -> bool:
+    """The "servers only" check of a subcommand (Discord's guild_only applies to whole commands):
+    False, with the user told privately, in a direct message."""
+    if interaction.guild_id is not None:
+        return True
+    await send_ephemeral(interaction, label(lang_of(interaction.locale), "guild_only"))
+    return False
+
+
 async def defer(interaction: discord.Interaction, **kwargs) -> bool:
     """Acknowledge now (Discord's 3 s window); False, logged, when Discord refuses (5xx, expired)."""
     try:

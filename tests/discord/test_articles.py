@@ -92,9 +92,12 @@ def fields(embed: discord.Embed) -> dict[str, str]:
     return {f.name: f.value for f in embed.fields}
 
 
-def answer_text(result) -> str:
-    embed = result.response.embeds[0]
+def embed_text(embed: discord.Embed) -> str:
     return " ".join([embed.title or "", embed.description or "", *(f.value for f in embed.fields)])
+
+
+def answer_text(result) -> str:
+    return embed_text(result.response.embeds[0])
 
 
 # ----- /article add ----------------------------------------------------------------------------
@@ -222,3 +225,69 @@ async def test_the_background_poll_adds_an_article_announces_it_and_it_is_answer
     embed = announced[0].embeds[0]
     assert embed.title == "🆕 Halverton approves Blue Line tram after decade of debate"
     assert embed.author.name == "New article" and f"/ask article:{TRAM}" in embed.description
+
+
+# ----- what the review found: paths, other servers, every way of asking ----------------------------
+
+@pytest.mark.parametrize("source", ["{secret}", "file://{secret}", "C:/secret.txt", "~/secret.txt"])
+async def test_url_takes_a_web_address_only_never_a_path_on_the_bots_disk(simcord_env, project, tmp_path, source):
+    channel_a, channel_b, admin_a, member_a, admin_b = two_servers(simcord_env)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The database password is hunter2.\n", encoding="utf-8")
+    before = sorted(p.name for p in (project / "articles").iterdir())
+    result = await admin_a.slash(channel_a, "article add", url=source.format(secret=secret))
+    message = result.response.content
+    assert message.startswith("Could not add the article:") and ("http://" in message or "web address" in message)
+    assert sorted(p.name for p in (project / "articles").iterdir()) == before
+
+
+async def test_direct_messages_and_mentions_in_another_server_never_see_a_servers_article(simcord_env, server):
+    channel_a, channel_b, admin_a, member_a, admin_b = two_servers(simcord_env)
+    await admin_a.slash(channel_a, "article add", url=server.page("/news/tram", NEWS_PAGE))
+    bot = simcord_env.bot.user
+    mention = await admin_b.send(channel_b, f"<@{bot.id}> {TRAM_QUESTION}")
+    reply = channel_b.last_message
+    assert reply.reference is not None and reply.reference.message_id == mention.id
+    assert TRAM_ANSWER not in embed_text(reply.embeds[0])
+    user = simcord_env.create_user("dana")
+    await user.send_dm(TRAM_QUESTION)  # a direct message sees the shared articles only
+    answer = user.dm_channel.last_message
+    assert answer.author.id == bot.id
+    assert TRAM_ANSWER not in embed_text(answer.embeds[0])
+    await member_a.send(channel_a, f"<@{bot.id}> {TRAM_QUESTION}")
+    assert TRAM_ANSWER in embed_text(channel_a.last_message.embeds[0])  # in A, its own article answers
+
+
+async def test_the_same_page_in_two_servers_gives_each_its_own_copy_without_naming_the_other(simcord_env, server):
+    channel_a, channel_b, admin_a, member_a, admin_b = two_servers(simcord_env)
+    url = server.page("/news/tram", NEWS_PAGE)
+    await admin_a.slash(channel_a, "article add", url=url)
+    result = await admin_b.slash(channel_b, "article add", url=url)
+    shown = fields(result.response.embeds[0])
+    assert shown["Article"] == f"{TRAM}-2" and shown["Visible in"] == "this server"
+    again = await admin_b.slash(channel_b, "article add", url=url)  # B's own copy is B's duplicate
+    assert f"already in the library as '{TRAM}-2'" in again.response.content
+    answer = await admin_b.slash(channel_b, "ask", question=TRAM_QUESTION)
+    assert TRAM_ANSWER in answer_text(answer) and f"{TRAM}-2" in simcord_env.bot.engine.article_ids()
+
+
+@pytest.mark.parametrize("name, data, asked, expected", [
+    ("market.md", b"# Lisbon market\n\n" + BAKERY_TEXT.encode(), "how many stalls does the hall have", "forty stalls"),
+    ("tram.html", NEWS_PAGE.encode(), TRAM_QUESTION, TRAM_ANSWER),
+])
+async def test_markdown_and_html_attachments(simcord_env, project, name, data, asked, expected):
+    channel_a, channel_b, admin_a, member_a, admin_b = two_servers(simcord_env)
+    result = await admin_a.slash(channel_a, "article add", file=(name, data))
+    art_id = fields(result.response.embeds[0])["Article"]
+    answer = await member_a.slash(channel_a, "ask", question=asked, article=art_id)
+    assert expected in answer_text(answer)
+
+
+async def test_article_info_on_an_unknown_or_hidden_article_says_so(simcord_env, server):
+    channel_a, channel_b, admin_a, member_a, admin_b = two_servers(simcord_env)
+    await admin_a.slash(channel_a, "article add", url=server.page("/news/tram", NEWS_PAGE))
+    hidden = await admin_b.slash(channel_b, "article info", article=TRAM)
+    assert hidden.ephemeral and hidden.response.content.startswith("I can't show that: unknown article")
+    own = await member_a.slash(channel_a, "article info", article=TRAM)
+    assert own.response.embeds[0].title.endswith("Halverton approves Blue Line tram after decade of debate")
+
