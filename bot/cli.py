@@ -101,6 +101,7 @@ def _feeds_config(args):
 
 def cmd_feeds_poll(args) -> int:
     """Poll every configured feed once, now (the running bot polls them on its own schedule); see FEEDS_POLL."""
+    from .config import MIN_FEED_INTERVAL
     from .feeds import poll, status, when
 
     config = _feeds_config(args)
@@ -111,8 +112,11 @@ def cmd_feeds_poll(args) -> int:
     polled = {r.feed.url for r in report.feeds}
     for s in status(config):
         if s.feed.url not in polled:
-            why = f"backing off after {s.failures} failed poll(s)" if s.failures else "polled less than a minute ago"
-            print(f"skipped {s.feed.url}: {why}; due {when(s.next_due)} (--force polls it now)")
+            if s.failures:
+                why, due = f"backing off after {s.failures} failed poll(s)", s.next_due
+            else:
+                why, due = "polled less than a minute ago", (s.last_poll or 0) + MIN_FEED_INTERVAL
+            print(f"skipped {s.feed.url}: {why}; due {when(due)} (--force polls it now)")
     for result in report.feeds:
         for line in result.lines():
             print(line, file=sys.stderr if line.startswith(("failed ", "feed failed")) else sys.stdout)

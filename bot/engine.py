@@ -7,6 +7,7 @@ index folder cannot be written, the engine keeps the in-memory build and logs a 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -184,7 +185,7 @@ class Engine:
         an http(s) URL (what comes from Discord). Fetching and extracting happen before the lock is
         taken, so a slow site holds up no other change."""
         from .ingest import article_files, article_id
-        from .library import Incoming, check_new, commit, prepare
+        from .library import Incoming, base_id_of, check_new, commit, prepare, unique_id
 
         taken = None
         if server is not None and art_id is None:
@@ -192,6 +193,11 @@ class Engine:
             taken = {article_id(p) for p in article_files(folder)} if folder.is_dir() else set()
         item = prepare(self.config, source, art_id, server=server, taken=taken, url_only=url_only)
         with lock(self.config):
+            if taken is not None:  # another add may have taken the id meanwhile: the next free one
+                folder = self.config.articles_dir
+                now_taken = {article_id(p) for p in article_files(folder)} if folder.is_dir() else set()
+                if item.id in now_taken:
+                    item = dataclasses.replace(item, id=unique_id(base_id_of(item), now_taken))
             check_new(self.config.articles_dir, item.id, Incoming(item.text, item.meta, item.origin, item.id), server)
             index = commit(self.config, [item], self._encoders)
             self._swap(index)

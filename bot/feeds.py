@@ -434,11 +434,13 @@ def _read_feed(config: Config, feed: FeedConfig, old: dict, existing: frozenset[
         for key, link, title, fingerprint in entries:
             record = st["items"].get(key)
             items[key] = _item(config, work, key, record, link, title, fingerprint)
-        # keys no longer in the feed are forgotten, except the articles a moderator removed: they must
-        # not come back if the item reappears
+        # keys no longer in the feed are forgotten, except those that became articles: an article a
+        # moderator removes, now or later, must not come back if its item reappears
         for k, r in st["items"].items():
-            if k not in items and (r["status"] == REMOVED or (r["status"] == ADDED and r["id"] not in existing)):
-                items[k] = {**r, "status": REMOVED, "pending": None}
+            if k in items or r["status"] not in (ADDED, REMOVED):
+                continue
+            gone = r["status"] == REMOVED or r["id"] not in existing
+            items[k] = {**r, "status": REMOVED if gone else ADDED, "pending": None}
         st["items"] = items
     return work
 

@@ -112,6 +112,11 @@ def base_id(incoming: Incoming) -> str:
     return slug(incoming.meta.get("title", "")) or incoming.fallback_id
 
 
+def base_id_of(item: Prepared) -> str:
+    """What a prepared article's id was made from: its title's slug, else its id without a ``-N`` suffix."""
+    return slug(item.meta.get("title", "")) or re.sub(r"-\d+$", "", item.id)
+
+
 def unique_id(base: str, taken: set[str] | frozenset[str]) -> str:
     """``base``, or ``base-2``, ``base-3``... : the first not in ``taken``."""
     art_id, n = base, 2
@@ -327,7 +332,7 @@ def add(config: Config, source: str, art_id: str | None = None, now: str | None 
     ``encoders``: already loaded ones (the bot's), else the configured ones are loaded."""
     item = prepare(config, source, art_id, server=server, now=now)
     with lock(config):
-        check_new(config.articles_dir, item.id, Incoming(item.text, item.meta, item.origin, item.id))
+        check_new(config.articles_dir, item.id, Incoming(item.text, item.meta, item.origin, item.id), server)
         index = commit(config, [item], encoders)
     return index, item.id
 

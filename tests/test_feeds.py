@@ -442,6 +442,9 @@ def test_cli_feeds_poll_and_list(capsys, project, server):
 
     code, out, _ = cli(capsys, "feeds", "poll", "--json", "--config", project.config_path)
     assert json.loads(out)["feeds"] == []  # polled a moment ago: a cron job every few seconds stays polite
+    code, out, _ = cli(capsys, "feeds", "poll", "--config", project.config_path)
+    assert code == 0 and out.startswith("skipped ") and "polled less than a minute ago" in out
+    assert "(--force polls it now)" in out
     code, out, _ = cli(capsys, "feeds", "poll", "--json", "--force", "--config", project.config_path)
     data = json.loads(out)
     assert code == 0 and data["ok"] and not data["changed"]
@@ -501,3 +504,16 @@ def test_a_feed_redirecting_to_a_broken_host_name_fails_alone(project, server, e
     assert "host name is not valid" in report.feeds[0].error and report.feeds[0].error.count("\n") == 0
     assert [a.title for a in report.added] == [MARKET[0]]
     assert feeds.load_state(follow(project, broken, feed.url))[broken]["failures"] == 1  # its backoff is kept
+
+
+def test_an_article_removed_after_its_item_left_the_feed_stays_removed_when_it_returns(project, server,
+                                                                                      encoders):
+    feed = Feed(server)
+    feed.add("m1", "/market", MARKET[0], page=story(*MARKET))
+    config = follow(project, feed.url)
+    (added,) = feeds.poll(config, encoders, now=T0).added
+    del feed.items["m1"]
+    feeds.poll(config, encoders, now=T0 + INTERVAL)  # the item left the feed; its article stays
+    Engine(config).remove(added.id)  # ... and a moderator removes it afterwards
+    feed.add("m1", "/market", MARKET[0], page=story(*MARKET))
+    assert feeds.poll(config, encoders, now=T0 + 2 * INTERVAL).added == ()

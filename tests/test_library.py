@@ -473,3 +473,31 @@ def test_two_adds_at_once_both_land_and_the_index_stays_whole(local, server):
     assert sorted(r.id for r in on_disk.rows) == sorted(r.id for r in rebuilt.rows)
     fresh = Engine(local.config())
     assert fresh.index.changes.any is False  # the saved index matches the files: nothing to redo
+
+
+def test_two_servers_adding_the_same_page_at_once_both_get_it(local, server, monkeypatch):
+    """Both pages are read before either is written (the bot has several library workers): the
+    second gets the next free id, never "the id is taken" for an id its moderator did not give."""
+    from bot import library
+
+    url = server.page("/news/tram", NEWS_PAGE)
+    engine = Engine(local.config())
+    real, both_read = library.prepare, threading.Barrier(2, timeout=GUARD_S)
+
+    def prepare(*args, **kwargs):
+        item = real(*args, **kwargs)
+        both_read.wait()
+        return item
+
+    monkeypatch.setattr(library, "prepare", prepare)
+    added: dict[str, str] = {}
+    threads = [threading.Thread(target=lambda s=s: added.setdefault(s, engine.add(url, None, s, url_only=True).id))
+               for s in ("111", "222")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(GUARD_S)
+    tram = "halverton-approves-blue-line-tram-after-decade-of-debate"
+    assert sorted(added.values()) == [tram, f"{tram}-2"]
+    assert {a.id: a.server for a in engine.index.articles if a.id.startswith(tram)} == \
+        {added["111"]: "111", added["222"]: "222"}
