@@ -153,3 +153,12 @@ def encoders():
 
     return {"dense": load_encoder(EncoderConfig("hashing", "64")),
             "topic": load_encoder(EncoderConfig("hashing", "32"))}
+
+
+@pytest.fixture
+def server():
+    """A real HTTP server on 127.0.0.1 serving the pages and feeds a test sets (``tests/webserver.py``)."""
+    from tests.webserver import PageServer
+
+    with PageServer() as s:
+        yield s

@@ -117,12 +117,6 @@ def _iso(epoch: float) -> str:
 
 
 @pytest.fixture
-def server():
-    with PageServer() as s:
-        yield s
-
-
-@pytest.fixture
 def project(make_project):
     """The tram project, allowed to fetch from 127.0.0.1, with its index built; feeds come with ``follow``."""
     project = make_project()

@@ -22,18 +22,11 @@ from bot.ingest import load_articles
 from bot.journal import Journal
 from tests.test_extract import FRENCH_PARAGRAPH, NEWS_PAGE, PARAGRAPHS, PAYWALL_PAGE, french_page
 from tests.waits import GUARD_S
-from tests.webserver import PageServer
 
 SECOND_PAGE = NEWS_PAGE.replace("Halverton approves Blue Line tram after decade of debate",
                                 "Riverside hospital opens a new wing") \
     .replace("halverton-tram", "hospital-wing").replace("The city council approved the Blue Line tram",
                                                         "The regional board opened the hospital wing")
-
-
-@pytest.fixture
-def server():
-    with PageServer() as s:
-        yield s
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from bot import create_bot
 from bot.config import load_config
 from bot.engine import Engine
 from tests.test_extract import NEWS_PAGE
-from tests.webserver import PageServer
 
 from ..waits import GUARD_S
 from .conftest import ROOT
@@ -29,12 +28,6 @@ BAKERY_TEXT = ("Bakery owners in Lisbon reopened the old market hall on Monday.\
                "The renovation cost 3 million euros and took two years.\n")
 SERVER_A, SERVER_B = 424242, 535353
 ANNOUNCE = "news"
-
-
-@pytest.fixture
-def server():
-    with PageServer() as s:
-        yield s
 
 
 @pytest.fixture
