@@ -263,6 +263,7 @@ def _polling(path: Path, data: dict) -> PollingConfig:
 
 
 def _is_id(value: Any) -> bool:
+    """A Discord id: a positive whole number (YAML's true/false are not)."""
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
@@ -373,8 +374,7 @@ def load_config(path: str | Path = "config.yaml") -> Config:
 def _ids(path: Path, key: str, value: Any) -> tuple[int, ...]:
     if value is None:
         return ()
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0
-                                              for v in value):
+    if not isinstance(value, list) or not all(_is_id(v) for v in value):
         raise _fail(path, key, f"expected a list of Discord ids (numbers), got {value!r}")
     return tuple(value)
 
@@ -383,9 +383,7 @@ def _channels(path: Path, key: str, value: Any) -> tuple[int | str, ...]:
     """Channel ids (numbers) or channel names (strings, without '#')."""
     if value is None:
         return ()
-    ok = isinstance(value, list) and all(
-        (isinstance(v, int) and not isinstance(v, bool) and v > 0) or (isinstance(v, str) and v.strip("# "))
-        for v in value)
+    ok = isinstance(value, list) and all(_is_id(v) or (isinstance(v, str) and v.strip("# ")) for v in value)
     if not ok:
         raise _fail(path, key, f"expected a list of channel ids or names, got {value!r}")
     return tuple(v.strip("# ") if isinstance(v, str) else v for v in value)
@@ -401,7 +399,7 @@ def _discord(path: Path, raw: Any) -> DiscordConfig:
         if key not in allowed:
             raise _fail(path, f"discord.{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
     app_id = raw.get("application_id")
-    if app_id is not None and (not isinstance(app_id, int) or isinstance(app_id, bool) or app_id <= 0):
+    if app_id is not None and not _is_id(app_id):
         raise _fail(path, "discord.application_id", f"expected the application's numeric id, got {app_id!r}")
     thread_mode = raw.get("thread_mode", False)
     if not isinstance(thread_mode, bool):
