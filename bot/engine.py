@@ -7,7 +7,6 @@ index folder cannot be written, the engine keeps the in-memory build and logs a 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 import threading
@@ -179,29 +178,15 @@ class Engine:
     # poll running at once, from different threads).
     def add(self, source: str, art_id: str | None = None, server: str | None = None,
             url_only: bool = False) -> ArticleInfo:
-        """Add an article (URL or file) for ``server`` (None: shared) and serve it; see ``library``.
+        """Add an article (URL or file) for ``server`` (None: shared) and serve it (``library.add``).
 
         For a server, an id made from a title that is taken gets ``-2``, ``-3``...; ``url_only``: only
-        an http(s) URL (what comes from Discord). Fetching and extracting happen before the lock is
-        taken, so a slow site holds up no other change."""
-        from .ingest import article_files, article_id
-        from .library import Incoming, base_id_of, check_new, commit, prepare, unique_id
+        an http(s) URL (what comes from Discord)."""
+        from .library import add
 
-        taken = None
-        if server is not None and art_id is None:
-            folder = self.config.articles_dir
-            taken = {article_id(p) for p in article_files(folder)} if folder.is_dir() else set()
-        item = prepare(self.config, source, art_id, server=server, taken=taken, url_only=url_only)
-        with lock(self.config):
-            if taken is not None:  # another add may have taken the id meanwhile: the next free one
-                folder = self.config.articles_dir
-                now_taken = {article_id(p) for p in article_files(folder)} if folder.is_dir() else set()
-                if item.id in now_taken:
-                    item = dataclasses.replace(item, id=unique_id(base_id_of(item), now_taken))
-            check_new(self.config.articles_dir, item.id, Incoming(item.text, item.meta, item.origin, item.id), server)
-            index = commit(self.config, [item], self._encoders)
-            self._swap(index)
-        return next(a for a in index.articles if a.id == item.id)
+        index, new_id = add(self.config, source, art_id, encoders=self._encoders, server=server, url_only=url_only,
+                            unique=server is not None, on_index=self._swap)
+        return next(a for a in index.articles if a.id == new_id)
 
     def remove(self, art_id: str, server: str | None = None) -> None:
         """Remove an article; with ``server``, only one of that server's own (``library.remove``)."""
@@ -217,11 +202,8 @@ class Engine:
         return poll(self.config, encoders=self._encoders, now=now, due_only=due_only, on_index=self._swap)
 
     # ----- scope: which articles a question may be answered from ------------------------------
-    def scope(self, server: str | None) -> Scope:
-        """What ``server`` sees: the shared articles and its own. None (a direct message) sees the
-        shared ones only. The CLI passes no scope: it sees them all."""
-        return Scope(server)
-
+    # A ``Scope(server)`` sees the shared articles and that server's own; ``Scope(None)`` (a direct
+    # message) the shared ones only. The CLI passes no scope: it sees them all.
     def article_ids(self, scope: Scope | None = None, index: SentenceIndex | None = None) -> list[str]:
         """Indexed article ids in name order (the index keeps them in the order they were added)."""
         index = index or self.index
@@ -250,12 +232,17 @@ class Engine:
         one = self.resolve_article(article, scope, index)
         visible = None
         if one is None and scope is not None:
-            ids = self.article_ids(scope, index)
-            if not ids:
-                raise InputError("no article is available here yet: a moderator can add one with /article add")
+            ids = self._visible(scope, index)
             if len(ids) < len(index.articles):
                 visible = frozenset(ids)
         return retriever.ask(text, k=k, article=one, scope=visible)
+
+    def _visible(self, scope: Scope | None, index: SentenceIndex) -> list[str]:
+        """``article_ids``, refused with a message when ``scope`` sees no article at all."""
+        ids = self.article_ids(scope, index)
+        if not ids:
+            raise InputError("no article is available here yet: a moderator can add one with /article add")
+        return ids
 
     def summary(self, length: str = "medium", focus: str | None = None, article: str | None = None,
                 scope: Scope | None = None) -> Summary:
@@ -263,10 +250,7 @@ class Engine:
         from .summarize import summarize
 
         index, retriever = self._state
-        ids = self.article_ids(scope, index)
-        if not ids:
-            raise InputError("no article is available here yet: a moderator can add one with /article add")
-        art_id = self.resolve_article(article, scope, index) or ids[0]
+        art_id = self.resolve_article(article, scope, index) or self._visible(scope, index)[0]
         if focus is not None:
             focus = clean_question(focus, self.config.retrieval.max_question_chars)
         art = next(a for a in index.articles if a.id == art_id)

@@ -75,12 +75,13 @@ from .library import (
     Prepared,
     _normal_url,
     _sha,
+    base_id_of,
     check_new,
     commit,
+    ids_on_disk,
     lock,
     owner,
     prepare,
-    slug,
     unique_id,
 )
 
@@ -317,7 +318,6 @@ class _Job:
     key: str
     item: Prepared
     record: dict          # the item's record in the new state, completed once the commit is done
-    base_id: str          # what the id is made from again if another article took it meanwhile
     replaces: bool = False
 
 
@@ -368,7 +368,7 @@ def poll(config: Config, encoders=None, now: float | None = None, due_only: bool
         return not (st.get("failures") or st.get("retry_after")) or due_at(st, feed, config, now) <= now
 
     due = [f for f in config.feeds if ready(f)]
-    existing = frozenset(_ids(config))
+    existing = frozenset(ids_on_disk(config))
     taken = set(existing)
     works = [_read_feed(config, feed, state.get(feed.url, _empty_feed()), existing, taken, now) for feed in due]
     for w in works:
@@ -392,13 +392,6 @@ def poll(config: Config, encoders=None, now: float | None = None, due_only: bool
         for line in r.lines():
             log.debug("feeds: %s", line)
     return PollReport(index, results, next_due)
-
-
-def _ids(config: Config) -> set[str]:
-    try:
-        return {article_id(p) for p in article_files(config.articles_dir)}
-    except ArticleBotError:  # no articles folder yet: commit creates it
-        return set()
 
 
 def _read_feed(config: Config, feed: FeedConfig, old: dict, existing: frozenset[str], taken: set[str],
@@ -538,7 +531,7 @@ def _add(config: Config, work: _Work, key: str, record: dict, link: str | None, 
         _failed(work, record, link, err)
         return
     work.taken.add(item.id)
-    work.jobs.append(_Job(key, item, record, slug(item.meta.get("title", "")) or item.id))
+    work.jobs.append(_Job(key, item, record))
 
 
 def _update(config: Config, work: _Work, key: str, record: dict, link: str | None, fingerprint: str) -> None:
@@ -562,7 +555,7 @@ def _update(config: Config, work: _Work, key: str, record: dict, link: str | Non
     if old_text is not None and item.text.strip() == old_text.strip():
         record.update(fingerprint=fingerprint, attempts=0, pending=None)  # a new date or summary, the same text
         return
-    work.jobs.append(_Job(key, item, {**record, "fingerprint": fingerprint}, art_id, replaces=True))
+    work.jobs.append(_Job(key, item, {**record, "fingerprint": fingerprint}, replaces=True))
 
 
 def _failed(work: _Work, record: dict, link: str, err: BaseException, fingerprint: str | None = None) -> None:
@@ -594,7 +587,7 @@ def _write(config: Config, works: list[_Work], encoders):
     """Phase two, under the lock: check the pages read against the library as it is now, write and index
     them in one commit, and complete the records. Returns the new index, or None if nothing was written."""
     folder = config.articles_dir
-    taken = _ids(config)
+    taken = ids_on_disk(config)
     batch: list[tuple[_Work, _Job]] = []
     for w in works:
         for job in w.jobs:
@@ -609,7 +602,7 @@ def _write(config: Config, works: list[_Work], encoders):
                     _check_batch(item, [j.item for _, j in batch if not j.replaces])
                     if item.id in taken or any(item.id == j.item.id for _, j in batch):
                         others = taken | {j.item.id for _, j in batch}
-                        item = dataclasses.replace(item, id=unique_id(job.base_id, others))
+                        item = dataclasses.replace(item, id=unique_id(base_id_of(item), others))
                     check_new(folder, item.id, Incoming(item.text, item.meta, item.origin, item.id), w.feed.server)
                 except Duplicate:
                     job.record.update(status=DUPLICATE)

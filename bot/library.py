@@ -15,6 +15,7 @@ and removed again if indexing fails. A bad input leaves ``articles/`` and the in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -327,14 +328,34 @@ def commit(config: Config, items: list[Prepared], encoders=None, replacing: froz
 
 
 def add(config: Config, source: str, art_id: str | None = None, now: str | None = None, encoders=None,
-        server: str | None = None):
+        server: str | None = None, *, url_only: bool = False, unique: bool = False, on_index=None):
     """Add ``source`` to the library and index it; returns (the new index, the article id).
-    ``encoders``: already loaded ones (the bot's), else the configured ones are loaded."""
-    item = prepare(config, source, art_id, server=server, now=now)
+
+    ``encoders``: already loaded ones (the bot's), else the configured ones are loaded. ``unique``: an
+    id made from the title that is taken gets ``-2``, ``-3``... instead of a refusal (adds from Discord),
+    checked again under the lock since another add may take it meanwhile. ``on_index``: called with the
+    new index while the lock is still held (the engine swaps it in there). Fetching and extracting
+    happen before the lock is taken, so a slow site holds up no other change.
+    """
+    unique = unique and art_id is None
+    item = prepare(config, source, art_id, server=server, now=now, url_only=url_only,
+                   taken=ids_on_disk(config) if unique else None)
     with lock(config):
+        if unique:
+            taken = ids_on_disk(config)
+            if item.id in taken:
+                item = dataclasses.replace(item, id=unique_id(base_id_of(item), taken))
         check_new(config.articles_dir, item.id, Incoming(item.text, item.meta, item.origin, item.id), server)
         index = commit(config, [item], encoders)
+        if on_index is not None:
+            on_index(index)
     return index, item.id
+
+
+def ids_on_disk(config: Config) -> set[str]:
+    """The ids of the article files in ``articles/`` (indexed or skipped: either way the id is taken)."""
+    folder = config.articles_dir
+    return {article_id(p) for p in article_files(folder)} if folder.is_dir() else set()
 
 
 def owner(config: Config, art_id: str) -> str | None:
@@ -372,11 +393,10 @@ def remove(config: Config, art_id: str, encoders=None, *, server: str | None = N
             raise InputError(f"no article with the id {art_id!r} that you can remove; "
                              f"{'known' if server is None else 'your server' + chr(39) + 's'} articles: "
                              f"{known or 'none'}")
-        if len({article_id(p) for p in article_files(folder)}) == 1:
+        if len({article_id(p) for p in files}) == 1:
             raise InputError(f"{art_id!r} is the only article; add another before removing it")
         sidecars = {p.with_suffix(".yaml") for p in paths if p.with_suffix(".yaml").is_file()}
-        sidecars = {s for s in sidecars if not any(p.with_suffix(".yaml") == s for p in article_files(folder)
-                                                   if p not in paths)}
+        sidecars = {s for s in sidecars if not any(p.with_suffix(".yaml") == s for p in files if p not in paths)}
         aside = Path(tempfile.mkdtemp(prefix=".removing-", dir=folder))
         moved: list[tuple[Path, Path]] = []
         try:

@@ -19,7 +19,7 @@ import yaml
 from aiohttp import web
 
 from bot import feeds
-from bot.engine import Engine
+from bot.engine import Engine, Scope
 from bot.library import remove
 from tests.test_extract import NEWS_PAGE
 from tests.test_library import SECOND_PAGE, cli, snapshot
@@ -201,8 +201,8 @@ def test_a_feed_for_a_server_gives_its_articles_to_that_server(project, server, 
     assert (added.server, added.announce_channel) == ("123", 456)
     assert side(project, added.id)["server"] == "123"
     engine = Engine(config)
-    assert added.id in engine.article_ids(engine.scope("123"))
-    assert added.id not in engine.article_ids(engine.scope("999"))
+    assert added.id in engine.article_ids(Scope("123"))
+    assert added.id not in engine.article_ids(Scope("999"))
 
 
 # ----- duplicates, changes, failures ---------------------------------------------------------------

@@ -15,7 +15,7 @@ import yaml
 from bot.cli import main
 from bot.config import EncoderConfig
 from bot.encoders import load_encoder
-from bot.engine import Engine, ensure_index
+from bot.engine import Engine, Scope, ensure_index
 from bot.errors import InputError
 from bot.index import SentenceIndex
 from bot.ingest import load_articles
@@ -380,16 +380,16 @@ def test_a_server_sees_shared_articles_and_its_own_only(capsys, local, tmp_path)
     engine = Engine(local.config())
     info = engine.add(str(source), server="111")
     assert info.server == "111" and info.id == "news"
-    sees = lambda server: set(engine.article_ids(engine.scope(server)))  # noqa: E731
+    sees = lambda server: set(engine.article_ids(Scope(server)))  # noqa: E731
     assert sees("111") == {"tram.en", "news"} and sees("222") == {"tram.en"}
     assert sees(None) == {"tram.en"}  # direct messages: shared articles only
     question = "how many cars does the ferry carry"
-    assert engine.ask(question, scope=engine.scope("111")).passage.sentence.article == "news"
-    assert engine.ask(question, scope=engine.scope("222")).passage.sentence.article == "tram.en"
+    assert engine.ask(question, scope=Scope("111")).passage.sentence.article == "news"
+    assert engine.ask(question, scope=Scope("222")).passage.sentence.article == "tram.en"
     with pytest.raises(InputError, match="unknown article 'news'"):
-        engine.ask(question, article="news", scope=engine.scope("222"))
+        engine.ask(question, article="news", scope=Scope("222"))
     with pytest.raises(InputError, match="unknown article 'news'"):
-        engine.summary(article="news", scope=engine.scope("222"))
+        engine.summary(article="news", scope=Scope("222"))
     with pytest.raises(InputError, match="no article with the id 'news' that you can remove"):
         engine.remove("news", server="222")
     with pytest.raises(InputError, match="no article with the id 'tram.en' that you can remove"):

@@ -1,6 +1,6 @@
 """/article info | list | add | remove: the articles a server sees, and its moderators' changes to them.
 
-Which articles a server sees (``Engine.scope``): the shared ones (in ``articles/`` without a
+Which articles a server sees (``bot.engine.Scope``): the shared ones (in ``articles/`` without a
 ``server:`` in their sidecar, or from a feed configured without a server) and its own (added here, or
 by a feed configured for it). Another server's articles do not exist for it: not in answers, lists,
 autocomplete, /summary or /article remove. In direct messages only shared articles are seen.
