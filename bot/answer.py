@@ -56,6 +56,13 @@ class Evidence:
     type_top: float              # 1.0 when it does and the first passage holds one
     type_subject_missing: float  # 1.0 when it does and no passage holds one beside the question's subject
     unknown_names: float         # names in the question that the article does not contain
+    # The reader's evidence (bot/reader/), None when no reader ran: its score of the first passage
+    # (best answer span there minus "no answer"), that score minus the reader's score of the second
+    # passage of the final order (negative when the ranking's weight kept a lower-scored one first),
+    # and whether the reader kept the ranking's own first passage first.
+    reader_top: float | None = None
+    reader_margin: float | None = None
+    reader_agree: float | None = None
 
     def features(self) -> dict[str, float | None]:
         return dict(self.__dict__)

@@ -5,7 +5,9 @@ Figures, not pass/fail. Everything runs on this machine with the configured pipe
 - warm ``ask`` latency over ``--asks`` questions (the project's dev questions, cycled) after a
   warm-up: p50/p95/p99; the bare encoder calls the pipeline cannot avoid for the same questions
   (e5 for the question, USE for the question and its words): ``encoder_p50_ms``; ``ratio`` of the
-  two medians;
+  two medians; with the reader on, the same asks without it, interleaved with them in the same
+  run (``no_reader_p50_ms``/``no_reader_p95_ms``: the ranking and confidence of before the
+  reader, its own calibration), and ``reader_ratio`` of the two medians;
 - cold start in a fresh process: ``article-bot ask`` with the index built (``cold_ask_s``) and
   with no index (``cold_build_s``);
 - index build throughput with the real encoders on ``--build-sample`` sentences
@@ -30,6 +32,7 @@ Figures, not pass/fail. Everything runs on this machine with the configured pipe
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -46,12 +49,14 @@ from queue import Empty
 import numpy as np
 import yaml
 
+from .confidence import calibration_key, load_calibration
 from .config import Config, EncoderConfig
-from .engine import Engine, load_encoders
+from .engine import Engine, clean_question, load_encoders
 from .errors import ArticleBotError
 from .evaluate import load_questions
 from .ingest import load_articles
 from .lexical import question_words
+from .retrieve import Retriever
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -73,16 +78,34 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def timed_asks(engine: Engine, questions: list[str], asks: int) -> list[float]:
-    """Milliseconds of ``asks`` warm asks, cycling ``questions``, after a warm-up."""
+def timed_asks(engine: Engine, questions: list[str], asks: int, other=None) -> tuple[list[float], list[float]]:
+    """Milliseconds of ``asks`` warm asks, cycling ``questions``, after a warm-up; with ``other`` (a
+    callable taking a question), the same asks through it, interleaved one for one."""
     for q in questions[:20]:
         engine.ask(q)
-    times = []
+        if other is not None:
+            other(q)
+    times, others = [], []
     for i in range(asks):
+        q = questions[i % len(questions)]
         start = time.perf_counter()
-        engine.ask(questions[i % len(questions)])
+        engine.ask(q)
         times.append((time.perf_counter() - start) * 1000)
-    return times
+        if other is not None:
+            start = time.perf_counter()
+            other(q)
+            others.append((time.perf_counter() - start) * 1000)
+    return times, others
+
+
+def without_reader(engine: Engine):
+    """``ask`` as it was before the reader: the same index and encoders, no reader, the no-reader fit."""
+    r = engine.retriever
+    cfg = dataclasses.replace(r.cfg, reader=None)
+    calibration = load_calibration(calibration_key(r.dense.id, r.topic.id if r.topic else None),
+                                   engine.config.index_dir)
+    plain = Retriever(r.index, r.dense, r.topic, cfg, calibration)
+    return lambda q: plain.ask(clean_question(q, cfg.max_question_chars))
 
 
 def encoder_times(engine: Engine, questions: list[str], asks: int) -> list[float]:
@@ -100,11 +123,19 @@ def encoder_times(engine: Engine, questions: list[str], asks: int) -> list[float
 
 
 def warm_latency(engine: Engine, questions: list[str], asks: int) -> dict:
-    times, floor = timed_asks(engine, questions, asks), encoder_times(engine, questions, asks)
+    reading = engine.retriever.reader is not None
+    times, plain = timed_asks(engine, questions, asks, without_reader(engine) if reading else None)
+    floor = encoder_times(engine, questions, asks)
     p50, floor50 = percentile(times, 50), percentile(floor, 50)
-    return {"asks": asks, "p50_ms": round(p50, 2), "p95_ms": round(percentile(times, 95), 2),
-            "p99_ms": round(percentile(times, 99), 2), "encoder_p50_ms": round(floor50, 2),
-            "ratio": round(p50 / floor50, 3)}
+    out = {"asks": asks, "p50_ms": round(p50, 2), "p95_ms": round(percentile(times, 95), 2),
+           "p99_ms": round(percentile(times, 99), 2), "encoder_p50_ms": round(floor50, 2),
+           "ratio": round(p50 / floor50, 3)}
+    if reading:
+        out.update({"reader_k": engine.config.retrieval.reader.k,
+                    "no_reader_p50_ms": round(percentile(plain, 50), 2),
+                    "no_reader_p95_ms": round(percentile(plain, 95), 2),
+                    "reader_ratio": round(p50 / percentile(plain, 50), 3)})
+    return out
 
 
 def cold_start(config: Config, question: str) -> dict:
@@ -191,8 +222,6 @@ def build_throughput(config: Config, sample: int) -> dict:
 
 
 def _scale_child(config: Config, n: int, questions: list[str], out: multiprocessing.Queue) -> None:
-    import dataclasses
-
     import faiss
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -211,7 +240,7 @@ def _scale_child(config: Config, n: int, questions: list[str], out: multiprocess
             t = time.perf_counter()
             retriever.lexical.scores(retriever.lexical.terms(q))
             lexical_ms.append((time.perf_counter() - t) * 1000)
-        times = timed_asks(engine, questions, 300)
+        times, _ = timed_asks(engine, questions, 300)
         enc_ms = encoder_times(engine, questions, 100)
         index = engine.index
         recall = recall_ties = None

@@ -5,14 +5,18 @@ on-topic question) and ``right`` (the first passage matches its gold). Two L2-re
 regressions on standardised features are fitted by Newton's method (numpy only): ``coverage`` on
 ``covered``, ``correct`` on ``right``.
 
-``coverage`` learns on-topic questions against unrelated ones only: near-topic traps (``trap:
-true``, the article's people and things asked about what it never says) look on-topic to every
-signal measured (per-signal AUC against on-topic questions at most 0.64), and mixing them in cost
-unrelated questions their abstention (0.82 → 0.97 held out, same false abstention) without
-catching traps (0.06 → 0.07). Traps are left to ``correct``: most get a low P(right) and the
-hedged "unsure" tier instead of a confident quote. The operating point ``abstain_threshold`` is the highest
-P(covered) cut at which the leave-one-group-out false abstention stays within ``MAX_FALSE_ABSTAIN``;
-``answer_threshold`` is 0.5 (below an even chance the answer is hedged).
+Without the reader, ``coverage`` learns on-topic questions against unrelated ones only: near-topic
+traps (``trap: true``, the article's people and things asked about what it never says) look
+on-topic to every signal the encoders give (per-signal AUC against on-topic questions at most
+0.64), and mixing them in cost unrelated questions their abstention (0.82 → 0.97 held out, same
+false abstention) without catching traps (0.06 → 0.07); traps are left to ``correct`` (a low
+P(right), the hedged "unsure" tier). With the reader's evidence (``reader_top``: its best answer
+span against "no answer") traps are separable, and ``coverage`` learns them as not covered
+(``traps=True``, what ``calibrate`` does whenever the evidence has the reader's).
+
+The operating point ``abstain_threshold`` is the highest P(covered) cut at which the
+leave-one-group-out false abstention stays within ``MAX_FALSE_ABSTAIN``; ``answer_threshold`` is 0.5
+(below an even chance the answer is hedged).
 
 A group is one article's questions: leave-one-group-out fits on the other articles and scores
 the one left out, which is how the fit will meet an article it has never seen.
@@ -134,17 +138,27 @@ def _ece(conf: np.ndarray, right: np.ndarray, bins: int = 10) -> float | None:
     )
 
 
-def leave_one_group_out(obs: list[Observation], names: tuple[str, ...]) -> Held:
+def coverage_sample(obs: list[Observation], traps: bool) -> list[Observation]:
+    """What ``coverage`` learns from: every observation with ``traps``, else all but the traps."""
+    return list(obs) if traps else [o for o in obs if not o.trap]
+
+
+def has_reader(obs: list[Observation]) -> bool:
+    """Whether the evidence holds the reader's (the engine that was asked had one)."""
+    return any(o.features.get("reader_top") is not None for o in obs)
+
+
+def leave_one_group_out(obs: list[Observation], names: tuple[str, ...], traps: bool = False) -> Held:
     groups = sorted({o.group for o in obs})
     coverage, correct = np.zeros(len(obs)), np.zeros(len(obs))
     for g in groups:
         train = [o for o in obs if o.group != g]
         idx = [i for i, o in enumerate(obs) if o.group == g]
         test = [obs[i] for i in idx]
-        if len({o.covered for o in train if not o.trap}) < 2 or len({o.right for o in train}) < 2:
+        if len({o.covered for o in coverage_sample(train, traps)}) < 2 or len({o.right for o in train}) < 2:
             coverage[idx], correct[idx] = 1.0, 0.5  # nothing to learn from: no abstention, even odds
             continue
-        coverage[idx] = _predict(fit_logistic([o for o in train if not o.trap], names, "covered"), test)
+        coverage[idx] = _predict(fit_logistic(coverage_sample(train, traps), names, "covered"), test)
         correct[idx] = _predict(fit_logistic(train, names, "right"), test)
     return Held(obs, coverage, correct)
 
@@ -160,11 +174,15 @@ def operating_point(held: Held) -> float:
 
 def calibrate(obs: list[Observation], key: str, fitted_on: str, names: tuple[str, ...] = FEATURES,
               scale_free: bool = False) -> tuple[Calibration, Held]:
-    """Fit both models on all of ``obs`` (the shipped constants) and the leave-one-out figures."""
+    """Fit both models on all of ``obs`` (the shipped constants) and the leave-one-out figures. With the
+    reader's evidence, ``coverage`` learns the traps as not covered; without it, it leaves them out."""
     if scale_free:
         names = tuple(n for n in names if n in SCALE_FREE)
-    held = leave_one_group_out(obs, names)
-    coverage = fit_logistic([o for o in obs if not o.trap], names, "covered")
+    traps = has_reader(obs)
+    if not traps:
+        names = tuple(n for n in names if not n.startswith("reader_"))
+    held = leave_one_group_out(obs, names, traps)
+    coverage = fit_logistic(coverage_sample(obs, traps), names, "covered")
     calibration = Calibration(key, coverage, fit_logistic(obs, names, "right"), fitted_on,
                               abstain_threshold=operating_point(held), answer_threshold=ANSWER_THRESHOLD)
     return calibration, held

@@ -187,6 +187,9 @@ def cmd_info(args) -> int:
     for role, enc in m["encoders"].items():
         print(f"  encoder {role}: {enc['id']} (dim {enc['dim']})")
     print("  versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
+    r = info["reader"]
+    print(f"reader: {r['id']}, {r['layers']} layers of multilingual-e5-small, reads {r['k']} sentences"
+          if r else "reader: off (retrieval.reader: null)")
     print(info["calibration"])
     return 0
 

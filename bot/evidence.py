@@ -32,8 +32,10 @@ def damped(bm25: np.ndarray, damping: float = 3.0) -> np.ndarray:
 
 
 def gather(q: QuestionSignals, c: CandidateSignals, fused: np.ndarray, order: np.ndarray,
-           rows: list[Sentence], article_words: ArticleWords, expected: Kind, vocab_vectors) -> Evidence:
-    """The evidence about the passage ``order[0]`` (indexes into the candidate arrays)."""
+           rows: list[Sentence], article_words: ArticleWords, expected: Kind, vocab_vectors,
+           reader: dict[str, float | None] | None = None) -> Evidence:
+    """The evidence about the passage ``order[0]`` (indexes into the candidate arrays); ``reader``: the
+    reader's own (``Verdict.evidence``), when it read."""
     top = int(order[0])
     article = rows[int(c.rows[top])].article
     in_article = np.array([rows[int(r)].article == article for r in c.rows])
@@ -63,6 +65,7 @@ def gather(q: QuestionSignals, c: CandidateSignals, fused: np.ndarray, order: np
         type_top=float(expects and found[0]) if found else 0.0,
         type_subject_missing=float(subject_missing),
         unknown_names=float(unknown),
+        **(reader or {}),
     )
 
 

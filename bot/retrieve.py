@@ -12,13 +12,22 @@ For a question the retriever scores every answer candidate of the chosen article
 Sentences that are questions or not prose are never candidates. Ties are broken by row id, so the
 same question always gets the same answer.
 
-Then the evidence about the first passage (``bot/evidence.py``) goes through the two calibrated
-models of ``bot/confidence.py``: below ``abstain_threshold`` of P(covered) the article does not
-cover the question; below ``answer_threshold`` of P(the passage answers) the answer is shown with
-a hedge. The span that answers (``bot/answertype.py``) is marked in the first passage.
+When a reader is loaded (``bot/reader/``, ``retrieval.reader``), it reads the question with the
+``reader.k`` best candidates (grouped by article, in article order) and those are put in the order
+of its verdict: its score (best answer span minus "no answer") plus ``reader.fused_weight`` times
+the fused score, which breaks the reader's near-ties in favour of the ranking. Its span becomes the
+short answer. The rest of the candidates follow in the ranking's order.
+
+Then the evidence about the first passage (``bot/evidence.py``), the reader's included, goes
+through the two calibrated models of ``bot/confidence.py``: below ``abstain_threshold`` of
+P(covered) the article does not cover the question; below ``answer_threshold`` of P(the passage
+answers) the answer is shown with a hedge. Without the reader, the span that answers
+(``bot/answertype.py``) is marked in the first passage.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,6 +40,8 @@ from .encoders import Encoder
 from .evidence import damped, gather
 from .index import SentenceIndex
 from .lexical import LexicalScorer, question_words
+from .reader import Passage as ReaderPassage
+from .reader import Reader
 from .signals import ArticleWords, CandidateSignals, QuestionSignals
 
 #: How many of an article's best sentences make its article-level evidence.
@@ -38,6 +49,23 @@ ARTICLE_BEST = 2
 #: How many translation neighbours each question word gets from the topic vocabulary: enough for
 #: one article's own words to be among them in a corpus of many.
 NEIGHBOURS = 10
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The reader's verdict on the candidates it read (indexes into the candidate arrays)."""
+
+    order: np.ndarray                               # every candidate, the read ones first in the reader's order
+    scores: dict[int, float]                        # reader score of each candidate read
+    spans: dict[int, tuple[int, int] | None]        # its best span, character offsets in the sentence
+    ranked_first: int                               # the ranking's own first candidate
+
+    def evidence(self) -> dict[str, float | None]:
+        first = int(self.order[0])
+        read = [int(i) for i in self.order[: len(self.scores)]]
+        margin = self.scores[first] - self.scores[read[1]] if len(read) > 1 else None
+        return {"reader_top": self.scores[first], "reader_margin": margin,
+                "reader_agree": float(first == self.ranked_first)}
 
 
 class Retriever:
@@ -50,9 +78,11 @@ class Retriever:
     """
 
     def __init__(self, index: SentenceIndex, dense: Encoder, topic: Encoder | None, cfg: RetrievalConfig,
-                 calibration: Calibration) -> None:
+                 calibration: Calibration, reader: Reader | None = None) -> None:
         self.index, self.dense, self.topic, self.cfg = index, dense, topic, cfg
         self.calibration = calibration
+        self.reader = reader if cfg.reader is not None else None
+        self._titles = {a.id: a.title for a in index.articles}
         self.rows = index.rows
         langs = {a.id: a.language for a in index.articles}
         self.lexical = LexicalScorer(self.rows, langs, index.terms)
@@ -187,8 +217,12 @@ class Retriever:
             article = next(iter(scope))
         fused, q, c = self.score(text, article=article, scope=scope)
         order = np.lexsort((c.rows, -fused))  # best first, ties by row id: deterministic
+        verdict = self.read(text, c, fused, order) if self.reader is not None else None
+        if verdict is not None:
+            order = verdict.order
         expected = expected_kind(text)
-        evidence = gather(q, c, fused, order, self.rows, self.article_words, expected, self.vocab_vectors)
+        evidence = gather(q, c, fused, order, self.rows, self.article_words, expected, self.vocab_vectors,
+                          verdict.evidence() if verdict is not None else None)
         features = evidence.features()
         coverage = self.calibration.coverage.predict(features)
         confidence = self.calibration.correct.predict(features)
@@ -200,14 +234,37 @@ class Retriever:
         first = passages[0].sentence
         # The question's words and their translations into the article's words locate the answer's clause.
         hints = [t for w in q.words for t, sim in q.nearest.get(w, [])[:3] if sim >= self.cfg.translate_min_sim]
-        span = answer_span(first.text, expected, text, tuple(hints))
+        if verdict is not None and verdict.spans.get(int(order[0])) is not None:
+            span_at = verdict.spans[int(order[0])]
+        else:
+            found = answer_span(first.text, expected, text, tuple(hints))
+            span_at = (found.start, found.end) if found else None
         art = next((a for a in self.index.articles if a.id == first.article), None)
         return Answer(
             question=question, tier=tier, confidence=round(confidence, 3), passage=passages[0],
             others=passages[1:], article_title=art.title if art else None,
             article_source=art.source if art else None, coverage=round(coverage, 3),
-            span=(span.start, span.end) if span else None, expected=str(expected), evidence=evidence,
+            span=span_at, expected=str(expected), evidence=evidence,
         )
+
+    def read(self, question: str, c: CandidateSignals, fused: np.ndarray, order: np.ndarray) -> Verdict:
+        """The reader's verdict on the ``reader.k`` best candidates of ``order``: each article's candidates
+        are read together, in article order, under its title."""
+        top = [int(i) for i in order[: self.cfg.reader.k]]
+        groups: dict[str, list[int]] = {}
+        for i in top:
+            groups.setdefault(self.rows[int(c.rows[i])].article, []).append(i)
+        members = [sorted(g, key=lambda i: int(c.rows[i])) for g in groups.values()]
+        passages = [ReaderPassage(self._titles.get(art, ""), tuple(self.rows[int(c.rows[i])].text for i in g))
+                    for art, g in zip(groups, members, strict=True)]
+        readings = self.reader.read(question, passages)
+        scores, spans = {}, {}
+        for g, rs in zip(members, readings, strict=True):
+            for i, r in zip(g, rs, strict=True):
+                scores[i], spans[i] = r.score, r.span
+        weight = self.cfg.reader.fused_weight
+        best = sorted(top, key=lambda i: (-(scores[i] + weight * float(fused[i])), int(c.rows[i])))
+        return Verdict(np.array(best + [int(i) for i in order[len(top):]], dtype=np.int64), scores, spans, top[0])
 
     def passage(self, rid: int, score: float, context: int = 1) -> Passage:
         row = self.rows[rid]

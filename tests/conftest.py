@@ -45,7 +45,9 @@ teacher, bakes bread with flour from a mill in the valley.
 Queues formed before dawn on the first day. The bakery will open six days a week.
 """
 
-HASHING = {"dense": {"backend": "hashing", "model": "64"}, "topic": {"backend": "hashing", "model": "32"}}
+#: The test configs' retrieval: seeded hashing encoders, no reader (tests of the reader turn it on).
+HASHING = {"dense": {"backend": "hashing", "model": "64"}, "topic": {"backend": "hashing", "model": "32"},
+           "reader": None}
 
 
 def write_yaml(path: Path, data) -> Path:

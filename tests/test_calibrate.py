@@ -9,7 +9,7 @@ import pytest
 
 from bot.calibrate import Observation, calibrate, fit_logistic, leave_one_group_out, operating_point
 from bot.cli import main
-from bot.confidence import Calibration, Logistic, load_calibration, read_calibrations
+from bot.confidence import Calibration, Logistic, candidate_keys, load_calibration, read_calibrations
 from bot.engine import Engine
 
 from .conftest import write_yaml
@@ -62,6 +62,19 @@ def test_load_calibration_prefers_the_index_folder_then_shipped_then_fallback(tm
     assert load_calibration("mine+none", tmp_path) == own
     (tmp_path / "calibration.json").write_text("not json", encoding="utf-8")
     assert load_calibration("mine+none", tmp_path).key == "fallback"  # a broken file is ignored, with a warning
+
+
+def test_with_a_reader_the_readers_fallback_then_the_pairs_own_fit_then_the_fallback(tmp_path):
+    assert candidate_keys("e5+use+reader:abc") == ["e5+use+reader:abc", "fallback+reader:abc", "e5+use", "fallback"]
+    assert candidate_keys("e5+use") == ["e5+use", "fallback"]
+    own = Calibration("mine+none", Logistic(2.0, {}), Logistic(-1.0, {}), "test", 0.3, 0.6)
+    (tmp_path / "calibration.json").write_text(json.dumps({"mine+none": own.to_json()}), encoding="utf-8")
+    shipped = read_calibrations(__import__("bot.confidence").confidence.SHIPPED)
+    got = load_calibration("mine+none+reader:unknown", tmp_path)  # no fit with that reader anywhere
+    assert got == own  # the pair's own fit without the reader, ahead of the encoder-independent fallback
+    readers = [k for k in shipped if k.startswith("fallback+reader:")]
+    for key in readers:  # a shipped reader's fallback serves any encoder pair with that reader
+        assert load_calibration(f"other+none+{key.split('+', 1)[1]}").key == key
 
 
 def test_calibrate_command_fits_the_configured_encoders_and_the_engine_uses_it(capsys, built_project):

@@ -85,6 +85,13 @@ def test_sentence_transformers_relative_model_path_is_resolved(tmp_path):
     ({"retrieval": {"dense": None}}, "retrieval.dense"),
     ({"retrieval": {"dense": {"backend": "sentence-transformers"}}}, "retrieval.dense.model"),
     ({"retrieval": {"dense": {"backend": "hashing", "model": 64}}}, "retrieval.dense.model"),
+    ({"retrieval": {"reader": "yes"}}, "retrieval.reader"),
+    ({"retrieval": {"reader": {"kk": 3}}}, "retrieval.reader.kk"),
+    ({"retrieval": {"reader": {"k": 0}}}, "retrieval.reader.k"),
+    ({"retrieval": {"reader": {"k": 50}}}, "retrieval.reader.k"),
+    ({"retrieval": {"reader": {"k": True}}}, "retrieval.reader.k"),
+    ({"retrieval": {"reader": {"fused_weight": -1}}}, "retrieval.reader.fused_weight"),
+    ({"retrieval": {"reader": {"weights": ""}}}, "retrieval.reader.weights"),
 ])
 def test_invalid_config_names_key_and_file(tmp_path, data, key):
     path = write_yaml(tmp_path / "config.yaml", data)
@@ -202,3 +209,14 @@ def test_feeds_as_urls_and_as_mappings(tmp_path):
     assert [(f.url, f.server, f.announce_channel, f.interval) for f in config.feeds] == [
         ("https://a/rss", None, None, None), ("https://b/atom", "42", "news", 600.0)]
     assert config.feed_polling.state == str(tmp_path / "state" / "feeds.json")
+
+
+def test_the_reader_is_off_by_default_and_an_empty_mapping_turns_it_on(tmp_path):
+    from bot.config import ReaderConfig
+
+    assert load_config(write_yaml(tmp_path / "a.yaml", {})).retrieval.reader is None
+    on = load_config(write_yaml(tmp_path / "on.yaml", {"retrieval": {"reader": {}}}))
+    assert on.retrieval.reader == ReaderConfig()
+    assert load_config(write_yaml(tmp_path / "b.yaml", {"retrieval": {"reader": None}})).retrieval.reader is None
+    cfg = load_config(write_yaml(tmp_path / "c.yaml", {"retrieval": {"reader": {"k": 4, "weights": "w"}}}))
+    assert cfg.retrieval.reader.k == 4 and cfg.retrieval.reader.weights == (tmp_path / "w").resolve()
