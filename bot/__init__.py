@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from .kernels import pin
+
+pin()  # before anything imports numpy: the same floats on every AVX2 processor (bot/kernels.py)
+
 __version__ = "0.1.0"
 __all__ = ["create_bot"]
 

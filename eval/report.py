@@ -1,6 +1,8 @@
 """The README's quality tables: every dev set alone and in the corpus, per language, reliability.
 
-    .venv/bin/python eval/report.py [--json]
+    .venv/bin/python eval/report.py [--reader] [--json]
+
+``--reader``: with the shipped reader on (``retrieval.reader: {}``; off by default).
 
 Uses the shipped calibration, which was fitted on these very sets (its held-out figures come from
 ``eval/fit_confidence.py``). Indexes are shared with that script's cache.
@@ -15,6 +17,7 @@ import sys
 
 from fit_confidence import BACKENDS, dev_sets, engine_for
 
+from bot.config import ReaderConfig
 from bot.evaluate import by_language, load_questions, metrics, reliability, run_eval
 
 COLUMNS = ("n_on", "n_off", "top1", "top3", "mrr", "abstain_recall", "false_abstain", "trap_abstain",
@@ -29,17 +32,19 @@ def row(label: str, m: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--reader", action="store_const", const=ReaderConfig(), default=None,
+                        help="with the shipped reader on")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     sets, corpus_config = dev_sets()
-    corpus = engine_for(corpus_config, BACKENDS[0], "corpus")
+    corpus = engine_for(corpus_config, BACKENDS[0], "corpus", args.reader)
     print("| set | " + " | ".join(COLUMNS) + " |")
     print("|---" * (len(COLUMNS) + 1) + "|")
     outcomes = {"alone": [], "corpus": []}
     figures = {}
     for name, (config, questions) in sets.items():
         items = load_questions(questions)
-        alone = run_eval(engine_for(config, BACKENDS[0], name), items)
+        alone = run_eval(engine_for(config, BACKENDS[0], name, args.reader), items)
         together = run_eval(corpus, items)
         outcomes["alone"] += alone
         outcomes["corpus"] += together
