@@ -19,7 +19,9 @@ import bot, os, json, threadpoolctl, numpy
 from numpy._core._multiarray_umath import __cpu_features__ as f
 blas = [i["architecture"] for i in threadpoolctl.threadpool_info() if i["internal_api"] == "openblas"]
 env = {{k: os.environ.get(k) for k in {sorted(PINS)!r}}}
-print(json.dumps({{"env": env, "blas": blas, "avx512": f.get("AVX512F", False)}}))
+# What numpy dispatches on, not the processor's raw flags (AVX512F stays True on an AVX-512 machine):
+avx512 = any(f.get(group, False) for group in ("X86_V4", "AVX512_SKX", "AVX512_ICL", "AVX512_SPR"))
+print(json.dumps({{"env": env, "blas": blas, "avx512": avx512}}))
 """
 
 
