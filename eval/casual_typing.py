@@ -14,8 +14,9 @@ import sys
 
 from fit_confidence import BACKENDS, dev_sets, engine_for
 
-from bot.casual import expand
-from bot.evaluate import load_questions, metrics, run_eval
+from bot.corpus.questions import load_questions
+from bot.qa.evaluate import metrics, run_eval
+from bot.retrieval.casual import expand
 
 
 def main() -> int:

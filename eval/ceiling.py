@@ -30,9 +30,9 @@ import sys
 import numpy as np
 
 from bot.config import load_config
-from bot.engine import Engine
-from bot.evaluate import load_questions, norm
-from bot.evidence import damped
+from bot.corpus.questions import load_questions, norm
+from bot.qa.engine import Engine
+from bot.retrieval.evidence import damped
 
 RANK_SIGNALS = ("ctx", "sent", "lexical", "topic")
 COVER_SIGNALS = ("topic_max", "dense_max", "grounding_min", "grounding_mean", "margin", "lexical_max")

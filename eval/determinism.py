@@ -85,8 +85,8 @@ def child(sets: list[str], noise: str | None) -> None:
     import yaml
 
     from bot.config import load_config
-    from bot.engine import Engine
-    from bot.evaluate import load_questions
+    from bot.corpus.questions import load_questions
+    from bot.qa.engine import Engine
 
     logging.basicConfig(level=logging.ERROR)
     data = yaml.safe_load((HERE / "devsets.yaml").read_text(encoding="utf-8"))

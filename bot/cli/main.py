@@ -13,14 +13,14 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import ArticleBotError, InputError
+from bot.errors import ArticleBotError, InputError
 
 log = logging.getLogger("bot")
 
 
 def _engine(args, force: bool = False):
-    from .config import load_config
-    from .engine import Engine
+    from bot.config import load_config
+    from bot.qa.engine import Engine
 
     return Engine(load_config(args.config), force_rebuild=force)
 
@@ -37,8 +37,8 @@ def cmd_index(args) -> int:
 
 
 def cmd_add(args) -> int:
-    from .config import load_config
-    from .library import add
+    from bot.config import load_config
+    from bot.library.store import add
 
     start = time.perf_counter()
     index, art_id = add(load_config(args.config), args.source, args.id)
@@ -49,8 +49,8 @@ def cmd_add(args) -> int:
 
 
 def cmd_remove(args) -> int:
-    from .config import load_config
-    from .library import remove
+    from bot.config import load_config
+    from bot.library.store import remove
 
     index = remove(load_config(args.config), args.id)
     print(f"removed {args.id}: {len(index.articles)} article(s), {len(index.rows)} sentences left")
@@ -58,9 +58,9 @@ def cmd_remove(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from .config import load_config
-    from .engine import ensure_index, load_encoders
-    from .library import listing
+    from bot.config import load_config
+    from bot.index.maintenance import ensure_index, load_encoders
+    from bot.library.store import listing
 
     config = load_config(args.config)
     entries = listing(ensure_index(config, load_encoders(config)))
@@ -89,7 +89,7 @@ FEEDS_POLL = ("stdout: one line per article added or updated, then a summary lin
 
 
 def _feeds_config(args):
-    from .config import load_config
+    from bot.config import load_config
 
     config = load_config(args.config)
     if not config.feeds:
@@ -101,8 +101,9 @@ def _feeds_config(args):
 
 def cmd_feeds_poll(args) -> int:
     """Poll every configured feed once, now (the running bot polls them on its own schedule); see FEEDS_POLL."""
-    from .config import MIN_FEED_INTERVAL
-    from .feeds import poll, status, when
+    from bot.clock import utc_text as when
+    from bot.config import MIN_FEED_INTERVAL
+    from bot.library.feeds import poll, status
 
     config = _feeds_config(args)
     report = poll(config, force=args.force)
@@ -126,7 +127,8 @@ def cmd_feeds_poll(args) -> int:
 
 def cmd_feeds_list(args) -> int:
     """The configured feeds as the last polls left them (read from the state file; nothing is fetched)."""
-    from .feeds import status, when
+    from bot.clock import utc_text as when
+    from bot.library.feeds import status
 
     states = status(_feeds_config(args))
     if args.json:
@@ -142,7 +144,7 @@ def cmd_feeds_list(args) -> int:
 
 
 def cmd_ask(args) -> int:
-    from .render_text import answer_dict, answer_text
+    from bot.qa.render import answer_dict, answer_text
 
     engine = _engine(args)
     answer = engine.ask(args.question, k=args.k, article=args.article)
@@ -195,7 +197,8 @@ def cmd_info(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import by_language, load_questions, metrics, run_eval
+    from bot.corpus.questions import load_questions
+    from bot.qa.evaluate import by_language, metrics, run_eval
 
     items = load_questions(args.questions)
     engine = _engine(args)
@@ -228,9 +231,9 @@ def cmd_eval(args) -> int:
 def cmd_calibrate(args) -> int:
     import numpy as np
 
-    from .calibrate import calibrate, observe
-    from .confidence import INDEX_FILE, read_calibrations, write_calibrations
-    from .evaluate import load_questions
+    from bot.confidence.fit import calibrate, observe
+    from bot.confidence.model import INDEX_FILE, read_calibrations, write_calibrations
+    from bot.corpus.questions import load_questions
 
     engine = _engine(args)
     obs = []
@@ -262,8 +265,8 @@ def cmd_calibrate(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from . import bench
-    from .config import load_config
+    from bot.config import load_config
+    from bot.devtools import bench
 
     figures = bench.run(load_config(args.config), asks=args.asks, corpus_size=args.corpus_size,
                         build_sample=args.build_sample, cold=not args.no_cold, burst=args.burst,
@@ -273,23 +276,23 @@ def cmd_bench(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .config import load_config
-    from .discord.run import check, run
+    from bot.config import load_config
+    from bot.discord.run import check, run
 
     config = load_config(args.config)
     return check(config) if args.check else run(config)
 
 
 def cmd_sync(args) -> int:
-    from .config import load_config
-    from .discord.run import run
+    from bot.config import load_config
+    from bot.discord.run import run
 
     return run(load_config(args.config), sync_only=True)
 
 
 def _journal(args):
-    from .config import load_config
-    from .journal import Journal
+    from bot.config import load_config
+    from bot.discord.journal import Journal
 
     config = load_config(args.config)
     path = config.discord.feedback_db or config.path.parent / "feedback.sqlite3"

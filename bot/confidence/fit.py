@@ -1,4 +1,4 @@
-"""Fitting the confidence models (``bot/confidence.py``) on question files, with leave-one-out figures.
+"""Fitting the confidence models (``bot/confidence/model.py``) on question files, with leave-one-out figures.
 
 Each question is asked through the engine; its evidence and two labels are kept: ``covered`` (an
 on-topic question) and ``right`` (the first passage matches its gold). Two L2-regularised logistic
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .confidence import FEATURES, SCALE_FREE, Calibration, Logistic
-from .evaluate import Item, norm
+from bot.confidence.model import FEATURES, SCALE_FREE, Calibration, Logistic
+from bot.corpus.questions import Item, norm
 
 L2 = 1.0
 MAX_FALSE_ABSTAIN = 0.04

@@ -8,9 +8,9 @@
 Both thresholds are part of the fit (an operating point per encoder pair); ``retrieval.
 abstain_threshold`` / ``answer_threshold`` in ``config.yaml`` override them when set.
 
-Both are fitted by ``article-bot calibrate`` (``bot/calibrate.py``) on question files, for the
+Both are fitted by ``article-bot calibrate`` (``bot/confidence/fit.py``) on question files, for the
 configured encoders, because cosines of different encoders live on different scales. The shipped
-fits (``bot/calibration.json``, reproduced by ``eval/fit_confidence.py`` from the dev sets) are
+fits (``bot/confidence/calibration.json``, reproduced by ``eval/fit_confidence.py`` from the dev sets) are
 keyed by the encoder pair; a fit made by ``calibrate`` is stored in the index folder
 (``calibration.json``) and wins over the shipped one. An encoder pair with no fit gets the
 ``fallback`` model, fitted on the signals that do not depend on the dense encoder's scale.
@@ -25,8 +25,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from .answer import Evidence
-from .index import CALIBRATION_FILE as INDEX_FILE
+from bot.files import write_atomic
+from bot.index.store import CALIBRATION_FILE as INDEX_FILE
+from bot.retrieval.values import Evidence
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +116,7 @@ def read_calibrations(path: Path) -> dict[str, Calibration]:
 
 def write_calibrations(path: Path, calibrations: dict[str, Calibration]) -> None:
     text = json.dumps({k: c.to_json() for k, c in sorted(calibrations.items())}, indent=1, ensure_ascii=False)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, text + "\n")
 
 
 def fallback_key(key: str) -> str:

@@ -3,7 +3,7 @@
 trafilatura finds the article body and drops the page around it (navigation, cookie banners,
 related links, comments, footers); it is run for precision, since a sentence of boilerplate in the
 index is a wrong answer waiting to happen, while a missed sentence only makes an answer less likely.
-Paragraphs come out separated by blank lines, which is how bot/ingest.py splits them.
+Paragraphs come out separated by blank lines, which is how bot/corpus/parse.py splits them.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 import charset_normalizer
 from trafilatura import bare_extraction, load_html
 
-from .config import FetchConfig
-from .errors import ArticleError
-from .fetch import fetch_sync, parse_url, shown
-from .ingest import HTML_SUFFIXES
+from bot.config import FetchConfig
+from bot.corpus.article import HTML_SUFFIXES, PAGE_KEYS
+from bot.corpus.fetch import fetch_sync, parse_url, shown
+from bot.errors import ArticleError
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -33,9 +33,6 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 #: Less text than this (about two sentences) is not an article but a paywall teaser, a cookie wall,
 #: a cover page or an error page; answering questions from it would only quote the teaser.
 MIN_ARTICLE_CHARS = 200
-
-#: Sidecar keys, in the order they are written.
-SIDECAR_KEYS = ("title", "date", "author", "site_name", "url", "language")
 
 
 # WHATWG Encoding: pages labelled latin-1 or ASCII are decoded as windows-1252 by every browser, and
@@ -60,7 +57,7 @@ class Extracted:
     def sidecar(self) -> dict[str, str]:
         """The non-empty metadata fields, for the article's YAML sidecar."""
         fields = asdict(self)
-        return {key: fields[key] for key in SIDECAR_KEYS if fields[key]}
+        return {key: fields[key] for key in PAGE_KEYS if fields[key]}
 
 
 def extract_html(body: bytes | str, url: str | None, where: str, charset: str | None = None) -> Extracted:
@@ -108,7 +105,7 @@ def extract_file(path: Path) -> Extracted:
 
 
 def extract_url(url: str, cfg: FetchConfig) -> Extracted:
-    """Fetch ``url`` (see bot/fetch.py for the safety checks) and extract its article.
+    """Fetch ``url`` (see bot/corpus/fetch.py for the safety checks) and extract its article.
 
     Raises:
         FetchError: the page cannot be fetched, or is not a web page (PDF, image...).

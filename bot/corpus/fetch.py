@@ -42,8 +42,8 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 from yarl import URL
 
-from .config import FetchConfig
-from .errors import FetchError, one_line
+from bot.config import FetchConfig
+from bot.errors import FetchError, one_line
 
 log = logging.getLogger(__name__)
 

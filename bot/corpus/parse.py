@@ -16,18 +16,23 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from bot.corpus.article import (
+    HTML_SUFFIXES,
+    SIDECAR_KEYS,
+    Article,
+    FileStamp,
+    Sentence,
+    article_files,
+    article_id,
+    read_sidecar,
+    sentence_id,
+)
+from bot.corpus.text import STEMMERS, clean, detect_language, normalize_chars
+from bot.errors import ArticleError
 
-from .errors import ArticleError, one_line
-from .text import STEMMERS, clean, detect_language, normalize_chars
-
-ARTICLE_SUFFIXES = (".txt", ".md")
-#: Saved web pages: the article is extracted from them (bot/extract.py), the sidecar adds to or
-#: overrides what the page says about itself.
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _SLUG = re.compile(r"^[\w.\-/]+$")
 _FILE_NAME = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|mp4|html?)$", re.I)
 _FINAL_PUNCT = re.compile(r"[.!?…:;»\"'”“)\]]$")
@@ -35,122 +40,6 @@ _CAPTION_MAX_WORDS = 12
 #: A paragraph that is one unpunctuated line is a caption or a heading up to this length (a
 #: caption line inside a block of prose stays at ``_CAPTION_MAX_WORDS``).
 _STANDALONE_CAPTION_MAX_WORDS = 25
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence of an article with its position and offsets into the source file.
-
-    ``id`` is stable: ``<article id>#<n>``, the n-th line of the article (1-based, noise lines
-    included). It does not move when other articles are added or removed, so votes, ``--json`` and
-    eval can keep it; where a sentence sits in the index is the index's business.
-    """
-
-    id: str                 # stable sentence id: "<article>#<n>"
-    article: str
-    paragraph: int          # 1-based paragraph number among prose paragraphs
-    number: int             # 1-based sentence number within its paragraph
-    start: int
-    end: int
-    text: str
-    kind: str               # prose | question | noise
-
-    @property
-    def answerable(self) -> bool:
-        return self.kind == "prose"
-
-
-@dataclass(frozen=True)
-class Article:
-    """A cleaned article: metadata plus its sentences in reading order."""
-
-    id: str
-    path: Path
-    title: str
-    language: str
-    sha256: str
-    sentences: tuple[Sentence, ...]
-    source: str | None = None
-    url: str | None = None
-    date: str | None = None
-    meta: dict = field(default_factory=dict, compare=False)
-    stamp: FileStamp | None = field(default=None, compare=False)
-
-    @property
-    def answerable(self) -> list[Sentence]:
-        return [s for s in self.sentences if s.answerable]
-
-
-def sentence_id(article: str, n: int) -> str:
-    """The stable id of an article's n-th line (1-based)."""
-    return f"{article}#{n}"
-
-
-@dataclass(frozen=True)
-class FileStamp:
-    """What tells, without reading it, whether an article file (and its sidecar) changed."""
-
-    name: str
-    size: int
-    mtime_ns: int
-    sidecar: tuple[int, ...] | None = None  # the same four numbers for the .yaml sidecar, when there is one
-    ctime_ns: int = 0   # changes with every write, chmod or rename, and no tool can set it back
-    inode: int = 0      # (``cp -p`` or ``tar x`` restore mtime; they cannot restore these two)
-
-    @classmethod
-    def of(cls, path: Path) -> FileStamp:
-        st = path.stat()
-        try:
-            sst = path.with_suffix(".yaml").stat()
-            sidecar = (sst.st_size, sst.st_mtime_ns, sst.st_ctime_ns, sst.st_ino)
-        except OSError:
-            sidecar = None
-        return cls(path.name, st.st_size, st.st_mtime_ns, sidecar, st.st_ctime_ns, st.st_ino)
-
-    def to_json(self) -> dict:
-        return {"name": self.name, "size": self.size, "mtime_ns": self.mtime_ns, "ctime_ns": self.ctime_ns,
-                "inode": self.inode, "sidecar": list(self.sidecar) if self.sidecar else None}
-
-    @classmethod
-    def from_json(cls, data: dict) -> FileStamp:
-        side = data.get("sidecar")
-        return cls(str(data["name"]), int(data["size"]), int(data["mtime_ns"]), tuple(side) if side else None,
-                   int(data.get("ctime_ns", 0)), int(data.get("inode", 0)))
-
-
-def article_files(folder: Path) -> list[Path]:
-    """Article files of ``folder`` in name order (sidecar ``.yaml`` files are metadata, not articles)."""
-    if not folder.is_dir():
-        raise ArticleError(f"{folder}: articles folder not found (create it and put .txt articles in it, "
-                           "or set articles_dir in config.yaml)")
-    suffixes = ARTICLE_SUFFIXES + HTML_SUFFIXES
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith("."))
-
-
-def article_id(path: Path) -> str:
-    """The id is the file name without its final extension: ``xiaomi-us.fr.txt`` → ``xiaomi-us.fr``."""
-    return path.name[: -len(path.suffix)] if path.suffix else path.name
-
-
-def read_sidecar(path: Path) -> dict:
-    side = path.with_suffix(".yaml")
-    if not side.is_file():
-        return {}
-    try:
-        data = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ArticleError(f"{side}: sidecar is not valid YAML ({one_line(err)}); fix or delete it") from None
-    if not isinstance(data, dict):
-        raise ArticleError(f"{side}: sidecar must be a mapping (title, source, url, date, language)")
-    return {k: str(v) for k, v in data.items() if k in SIDECAR_KEYS and v}
-
-
-#: What a sidecar may say about its article (``article-bot add`` writes the extractor's findings here).
-#: ``server``: the Discord server (guild id) the article belongs to, absent for a shared article;
-#: ``feed`` and ``guid``: the feed it came from and its item id there (``bot/feeds.py``).
-SIDECAR_KEYS = ("title", "source", "url", "date", "language", "author", "site_name", "added_at", "server",
-                "feed", "guid")
 
 
 def is_noise(block: str, max_words: int = _CAPTION_MAX_WORDS) -> bool:
@@ -264,7 +153,7 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 def parse_article(path: Path) -> Article:
-    """Read and split one article file; raise ArticleError when it cannot be used."""
+    """Read and split one article file (and its sidecar); raise ArticleError when it cannot be used."""
     try:
         stamp = FileStamp.of(path)
         raw = path.read_bytes()
@@ -272,7 +161,7 @@ def parse_article(path: Path) -> Article:
         raise ArticleError(f"{path}: cannot read article ({err.strerror})") from None
     meta: dict[str, str] = {}
     if path.suffix.lower() in HTML_SUFFIXES:  # offsets are then into the extracted text
-        from .extract import extract_html
+        from bot.corpus.extract import extract_html
 
         page = extract_html(raw, None, str(path))
         original, offset = page.text, 0
@@ -283,16 +172,42 @@ def parse_article(path: Path) -> Article:
         except UnicodeDecodeError as err:
             raise ArticleError(f"{path}: not UTF-8 (byte {err.start}); re-save the file as UTF-8") from None
         offset = len(raw.decode("utf-8")) - len(original) if raw.startswith(b"\xef\xbb\xbf") else 0
+    return _parse(original, article_id(path), meta, str(path), path, raw, offset, stamp, sidecar=True)
+
+
+def parse_text(text: str, art_id: str, meta: dict[str, str] | None = None, *, where: str | None = None) -> Article:
+    """Split an article given as a string, as :func:`parse_article` would split it saved as
+    ``<art_id>.txt`` (UTF-8) with ``meta`` as its sidecar; errors name ``where`` (default: the id)."""
+    side = {k: str(v) for k, v in (meta or {}).items() if k in SIDECAR_KEYS and v}
+    return _parse(text, art_id, side, where or art_id, Path(f"{art_id}.txt"), text.encode("utf-8"), 0, None)
+
+
+def _parse(original: str, art_id: str, meta: dict[str, str], where: str, path: Path, raw: bytes, offset: int,
+           stamp: FileStamp | None, sidecar: bool = False) -> Article:
+    """The article in ``original`` (``raw`` its bytes, for the digest; ``offset``: of ``original`` in
+    them, in characters); errors say ``where``. ``sidecar``: ``path``'s sidecar adds to ``meta``."""
     text = normalize_chars(original)
     if not text.strip():
-        raise ArticleError(f"{path}: the article is empty; put its text in the file or remove it")
-    meta |= read_sidecar(path)
+        raise ArticleError(f"{where}: the article is empty; put its text in the file or remove it")
+    if sidecar:
+        meta = meta | read_sidecar(path)
     lang = meta.get("language") or detect_language(text, default="en")
     if lang not in STEMMERS:
         lang = "en"
+    sentences = _sentences(text, art_id, lang, offset)
+    if not any(s.answerable for s in sentences):
+        raise ArticleError(f"{where}: no prose sentence found; an article needs at least one full sentence")
+    return Article(
+        id=art_id, path=path, title=meta.get("title") or _title(sentences), language=lang,
+        sha256=hashlib.sha256(raw).hexdigest(), sentences=tuple(sentences),
+        source=meta.get("source"), url=meta.get("url"), date=meta.get("date"), meta=meta, stamp=stamp,
+    )
+
+
+def _sentences(text: str, art_id: str, lang: str, offset: int) -> list[Sentence]:
+    """Paragraphs into sentences with their kinds; noise lines keep a line of their own."""
     sentences: list[Sentence] = []
     paragraph = 0
-    art_id = article_id(path)
     for a, b in _paragraph_spans(text):
         block = text[a:b]
         standalone = "\n" not in block.strip()
@@ -307,14 +222,7 @@ def parse_article(path: Path) -> Article:
             kind = "question" if is_question(sent) else "prose"
             sentences.append(Sentence(sentence_id(art_id, len(sentences) + 1), art_id, paragraph, number,
                                       a + s + offset, a + e + offset, sent, kind))
-    if not any(s.answerable for s in sentences):
-        raise ArticleError(f"{path}: no prose sentence found; an article needs at least one full sentence")
-    title = meta.get("title") or _title(sentences)
-    return Article(
-        id=article_id(path), path=path, title=title, language=lang,
-        sha256=hashlib.sha256(raw).hexdigest(), sentences=tuple(sentences),
-        source=meta.get("source"), url=meta.get("url"), date=meta.get("date"), meta=meta, stamp=stamp,
-    )
+    return sentences
 
 
 def _title(sentences: list[Sentence]) -> str:

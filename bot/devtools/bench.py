@@ -49,14 +49,15 @@ from queue import Empty
 import numpy as np
 import yaml
 
-from .confidence import calibration_key, load_calibration
-from .config import Config, EncoderConfig
-from .engine import Engine, clean_question, load_encoders
-from .errors import ArticleBotError
-from .evaluate import load_questions
-from .ingest import load_articles
-from .lexical import question_words
-from .retrieve import Retriever
+from bot.confidence.model import calibration_key, load_calibration
+from bot.config import Config, EncoderConfig
+from bot.corpus.parse import load_articles
+from bot.corpus.questions import load_questions
+from bot.errors import ArticleBotError
+from bot.index.maintenance import load_encoders
+from bot.qa.engine import Engine, Serving, answer, clean_question
+from bot.retrieval.lexical import question_words
+from bot.retrieval.rank import Retriever
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -104,8 +105,8 @@ def without_reader(engine: Engine):
     cfg = dataclasses.replace(r.cfg, reader=None)
     calibration = load_calibration(calibration_key(r.dense.id, r.topic.id if r.topic else None),
                                    engine.config.index_dir)
-    plain = Retriever(r.index, r.dense, r.topic, cfg, calibration)
-    return lambda q: plain.ask(clean_question(q, cfg.max_question_chars))
+    plain = Serving(r.index, Retriever(r.index, r.dense, r.topic, cfg), calibration)
+    return lambda q: answer(plain, clean_question(q, cfg.max_question_chars))
 
 
 def encoder_times(engine: Engine, questions: list[str], asks: int) -> list[float]:
@@ -202,7 +203,8 @@ def build_throughput(config: Config, sample: int) -> dict:
     """Sentences per second of a full index build with the real encoders (models already loaded): the
     views the config uses (``build_sents_per_s``), and every view, as builds did before the bare-sentence
     view became optional (``build_all_views_sents_per_s``), one after the other on the same sentences."""
-    from .index import SentenceIndex, wanted_views
+    from bot.index.plan import wanted_views
+    from bot.index.sentence_index import SentenceIndex
 
     encoders = load_encoders(config)
     used = wanted_views(encoders, bare_sentences=config.retrieval.sentence_weight > 0)
@@ -291,7 +293,7 @@ def _in_child(target, *args) -> dict:
 def journal_cost(n: int = 500) -> dict:
     """What journaling a question adds to each answer on Discord: p50/p99 of ``Journal.record`` (one
     SQLite insert in WAL mode on the one connection), measured on a fresh file."""
-    from .journal import Journal
+    from bot.discord.journal import Journal
 
     with tempfile.TemporaryDirectory() as tmp:
         journal = Journal(Path(tmp) / "journal.sqlite3", retention_days=90)
@@ -311,7 +313,7 @@ class _StandIn:
     """The hashing encoder under another encoder's id and dimension (see ``--incremental``)."""
 
     def __init__(self, real) -> None:
-        from .encoders import HashingEncoder
+        from bot.index.encoders import HashingEncoder
 
         self.id, self.dim = real.id, real.dim
         self._hashing = HashingEncoder(real.dim, seed=7)
@@ -321,10 +323,11 @@ class _StandIn:
 def _incremental_child(config: Config, n: int, out: multiprocessing.Queue) -> None:
     import dataclasses
 
-    from .engine import ensure_index
-    from .index import _embed, embedding_key, wanted_views
-    from .ingest import parse_article
-    from .library import add
+    from bot.corpus.parse import parse_article
+    from bot.index.embed import embed
+    from bot.index.maintenance import ensure_index
+    from bot.index.plan import embedding_key, wanted_views
+    from bot.library.store import add
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -342,7 +345,7 @@ def _incremental_child(config: Config, n: int, out: multiprocessing.Queue) -> No
         for enc in real.values():  # first calls allocate: warm both encoders before timing
             enc.encode_passages([s.text for s in art.sentences[:4]])
         start = time.perf_counter()
-        _embed([(art, embedding_key(art, real, views))], real, views)
+        embed([(art, embedding_key(art, real, views))], real, views)
         if "topic" in real:
             real["topic"].encode_passages(sorted({w for s in art.sentences for w in s.text.lower().split()}))
         embed_s = time.perf_counter() - start
@@ -425,9 +428,9 @@ def _feed_child(config: Config, out: multiprocessing.Queue) -> None:
     import html
     import shutil
 
-    from .config import FeedConfig
-    from .evaluate import load_questions
-    from .ingest import parse_article
+    from bot.config import FeedConfig
+    from bot.corpus.parse import parse_article
+    from bot.corpus.questions import load_questions
 
     sets = sorted(p.parent for p in (config.path.parent / "eval").glob("*/questions.yaml"))
     pages, items, questions = {}, [], {}
@@ -489,7 +492,7 @@ def run(config: Config, asks: int = 500, corpus_size: int | None = None, build_s
     figures: dict = {"questions": len(questions), "cpus": os.cpu_count()}
     figures.update(warm_latency(engine, questions, asks))
     if burst:
-        from .discord.burst import run_burst
+        from bot.devtools.burst import run_burst
 
         figures.update(run_burst(config, engine))
     if cold:

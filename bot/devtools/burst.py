@@ -130,14 +130,14 @@ def run_burst(config, engine, users: int = 50, per_user: int = 10) -> dict[str, 
     import tempfile
     from pathlib import Path
 
-    from ..errors import ArticleBotError
+    from bot.errors import ArticleBotError
 
     try:
         import simcord
     except ImportError:
         raise ArticleBotError("bench --burst drives the bot through SimCord, a test dependency: "
                               "pip install -e '.[test]'") from None
-    from .app import ArticleBot
+    from bot.discord.app import ArticleBot
 
     async def main(feedback_db: Path) -> BurstResult:
         cfg = dataclasses.replace(config, discord=dataclasses.replace(config.discord, feedback_db=feedback_db))

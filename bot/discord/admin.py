@@ -7,10 +7,10 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from .app import ArticleBot
-from .i18n import label, lang_of
-from .render import COLOUR_SUMMARY, text_embed
-from .tree import allowed_to_manage, defer
+from bot.discord.app import ArticleBot
+from bot.discord.i18n import label, lang_of
+from bot.discord.render import COLOUR_SUMMARY, text_embed
+from bot.discord.tree import allowed_to_manage, defer
 
 HELP = {
     "en": ("I answer questions about the article by quoting the sentence that answers, with its context, "

@@ -2,7 +2,7 @@
 
 The bot never pings anyone (``AllowedMentions.none()``), runs the engine in worker threads with
 bounded concurrency, syncs its commands in ``setup_hook`` only when they changed (or on ``article-bot
-sync``), journals every question (``bot/journal.py``), and uses no privileged
+sync``), journals every question (``bot/discord/journal.py``), and uses no privileged
 intent unless ``discord.question_channels`` is set (that mode needs Message Content).
 """
 
@@ -23,15 +23,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from ..answer import Answer
-from ..config import Config, load_config
-from ..engine import Engine, Scope
-from ..errors import ConfigError, InputError
-from ..journal import Journal
-from .feedback import VoteButton, feedback_view
-from .i18n import FRENCH_COMMANDS, Translator, label
-from .render import answer_embed
-from .tree import ArticleTree
+from bot.config import Config, load_config
+from bot.discord.feedback import VoteButton, feedback_view
+from bot.discord.i18n import FRENCH_COMMANDS, Translator, label
+from bot.discord.journal import Journal
+from bot.discord.render import answer_embed
+from bot.discord.tree import ArticleTree
+from bot.errors import ConfigError, InputError
+from bot.qa.answer import Answer
+from bot.qa.engine import Engine, Scope
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class ArticleBot(commands.Bot):
         self.sync_only = sync_only  # `article-bot sync`: log in, sync the commands, no engine
         self.metrics = None
         if config.metrics.enabled and not sync_only:
-            from .metrics import Metrics
+            from bot.discord.metrics import Metrics
 
             self.metrics = Metrics(self)
         self.journal = Journal(config.discord.feedback_db or config.path.parent / "feedback.sqlite3",

@@ -12,7 +12,7 @@ stays visible to everyone, ``add`` and ``remove`` refuse anyone without Manage S
 can still restrict ``/article`` further in its Integrations settings. ``url:`` takes an http(s) URL
 only: a path would read the bot's own disk.
 
-An add runs in the bot's library worker (one at a time; the file lock in ``bot/library.py`` also
+An add runs in the bot's library worker (one at a time; the file lock in ``bot/library/store.py`` also
 keeps ``article-bot add`` from another process out): fetching, extracting and embedding happen
 there while questions keep being answered from the previous index, which is swapped in one step
 when the new one is ready. The reply is ephemeral: what was added (title, language, sentences, id),
@@ -21,7 +21,6 @@ or why not, in one line.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 import tempfile
@@ -32,14 +31,15 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from ..errors import ArticleBotError, InputError
-from ..index import ArticleInfo
-from ..ingest import ARTICLE_SUFFIXES, HTML_SUFFIXES
-from .app import ArticleBot, owner_of
-from .ask import article_autocomplete
-from .i18n import label, lang_of
-from .render import COLOUR_ANSWER, COLOUR_SUMMARY, clip, fit, safe
-from .tree import allowed_to_manage, defer, in_server, send_ephemeral
+from bot.clock import moment
+from bot.corpus.article import ARTICLE_SUFFIXES, HTML_SUFFIXES
+from bot.discord.app import ArticleBot, owner_of
+from bot.discord.ask import article_autocomplete
+from bot.discord.i18n import label, lang_of
+from bot.discord.render import COLOUR_ANSWER, COLOUR_SUMMARY, clip, fit, safe
+from bot.discord.tree import allowed_to_manage, defer, in_server, send_ephemeral
+from bot.errors import ArticleBotError, InputError
+from bot.index.records import ArticleInfo
 
 log = logging.getLogger(__name__)
 
@@ -87,12 +87,10 @@ def safe_filename(name: str) -> str:
 
 
 def when(iso: str) -> str:
-    """An ISO time as a Discord timestamp (shown in each reader's time zone and language), else as given."""
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return discord.utils.format_dt(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC), "f")
+    """A stored time (``bot.clock.moment``) as a Discord timestamp, shown in each reader's time zone and
+    language; as given when it is not a time."""
+    at = moment(iso)
+    return discord.utils.format_dt(at, "f") if at else iso
 
 
 def article_embed(info: ArticleInfo, lang: str, title_prefix: str = "📰") -> discord.Embed:

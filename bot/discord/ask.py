@@ -11,12 +11,12 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from ..engine import clean_question
-from ..errors import InputError
-from .app import ArticleBot
-from .i18n import label, lang_of
-from .render import clip, safe
-from .tree import defer, error_text, send_ephemeral
+from bot.discord.app import ArticleBot
+from bot.discord.i18n import label, lang_of
+from bot.discord.render import clip, safe
+from bot.discord.tree import defer, error_text, send_ephemeral
+from bot.errors import InputError
+from bot.qa.engine import clean_question
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""👍 / 👎 feedback: persistent buttons on every answer, stored in the journal (``bot/journal.py``).
+"""👍 / 👎 feedback: persistent buttons on every answer, stored in the journal (``bot/discord/journal.py``).
 
 The buttons are ``DynamicItem``s whose custom id carries the question id, so they keep working after
 a restart with no view to re-attach. Each vote is keyed by (question, hashed user), so a second click
@@ -13,8 +13,8 @@ import logging
 
 import discord
 
-from .i18n import label, lang_of
-from .tree import error_text, send_ephemeral
+from bot.discord.i18n import label, lang_of
+from bot.discord.tree import error_text, send_ephemeral
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """/stats (what went unanswered, for the server's managers), /privacy and /forget-me (for everyone).
 
-All three reply privately. ``/stats`` reads the journal (``bot/journal.py``), limited to the server
+All three reply privately. ``/stats`` reads the journal (``bot/discord/journal.py``), limited to the server
 it is used in; ``/forget-me`` deletes the caller's questions and votes in every server and says how
 many rows went.
 """
@@ -14,11 +14,11 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from ..journal import Stats
-from .app import ArticleBot
-from .i18n import label, lang_of
-from .render import COLOUR_SUMMARY, clip, fit, safe, text_embed
-from .tree import allowed_to_manage, defer, send_ephemeral
+from bot.discord.app import ArticleBot
+from bot.discord.i18n import label, lang_of
+from bot.discord.journal import Stats
+from bot.discord.render import COLOUR_SUMMARY, clip, fit, safe, text_embed
+from bot.discord.tree import allowed_to_manage, defer, send_ephemeral
 
 
 def stats_embed(stats: Stats, lang: str, retention_days: int | None) -> discord.Embed:

@@ -21,7 +21,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from ..journal import OUTCOMES
+from bot.discord.journal import OUTCOMES
 
 log = logging.getLogger(__name__)
 

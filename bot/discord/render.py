@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import discord
 
-from ..answer import Answer, Passage, Tier
-from ..engine import Summary
-from ..render_text import CLOSEST_MIN, bar
-from .i18n import label
+from bot.confidence.tiers import Tier
+from bot.discord.i18n import label
+from bot.qa.answer import Answer
+from bot.qa.engine import Summary
+from bot.qa.render import CLOSEST_MIN, bar
+from bot.retrieval.values import Passage
 
 TITLE, DESCRIPTION, FIELD, FOOTER, TOTAL = 256, 4096, 1024, 2048, 6000
 COLOUR_ANSWER, COLOUR_UNSURE, COLOUR_ABSTAIN, COLOUR_SUMMARY = 0x2B8A3E, 0xE67700, 0x868E96, 0x1C7ED6

@@ -14,8 +14,8 @@ import re
 import signal
 from pathlib import Path
 
-from ..config import Config
-from ..errors import ArticleBotError, ConfigError
+from bot.config import Config
+from bot.errors import ArticleBotError, ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +74,8 @@ def application_id(config: Config, token: str | None) -> int | None:
 
 def check(config: Config) -> int:
     """Validate config, articles and index; print the invite URL. No connection."""
-    from ..engine import Engine
-    from .app import invite_url
+    from bot.discord.app import invite_url
+    from bot.qa.engine import Engine
 
     engine = Engine(config)
     for art in engine.index.articles:
@@ -125,7 +125,7 @@ def run(config: Config, sync_only: bool = False) -> int:
 
     token = read_token(config)
     setup_logging()
-    from .app import ArticleBot
+    from bot.discord.app import ArticleBot
 
     async def main() -> None:
         bot = ArticleBot(config, sync_only=sync_only)

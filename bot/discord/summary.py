@@ -9,12 +9,12 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from ..errors import InputError
-from .app import ArticleBot
-from .ask import article_autocomplete
-from .i18n import label, lang_of
-from .render import safe, summary_embed
-from .tree import defer, send_ephemeral
+from bot.discord.app import ArticleBot
+from bot.discord.ask import article_autocomplete
+from bot.discord.i18n import label, lang_of
+from bot.discord.render import safe, summary_embed
+from bot.discord.tree import defer, send_ephemeral
+from bot.errors import InputError
 
 
 class Summary(commands.Cog):

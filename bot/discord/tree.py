@@ -7,8 +7,8 @@ import logging
 import discord
 from discord import app_commands
 
-from ..errors import ArticleBotError
-from .i18n import label, lang_of
+from bot.discord.i18n import label, lang_of
+from bot.errors import ArticleBotError
 
 log = logging.getLogger(__name__)
 

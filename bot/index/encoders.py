@@ -22,8 +22,8 @@ from typing import Protocol
 
 import numpy as np
 
-from .config import EncoderConfig
-from .errors import EncoderError
+from bot.config import EncoderConfig
+from bot.errors import EncoderError
 
 log = logging.getLogger(__name__)
 

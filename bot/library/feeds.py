@@ -23,7 +23,7 @@ unchanged), ``MAX_ATTEMPTS`` times in all, then remembered as given up. A change
 be read keeps its article as it was, and is tried again the same way. A feed that cannot be read or
 parsed is one line too and changes nothing.
 
-**Politeness.** Feeds are fetched with the ETag and Last-Modified of the last copy (``bot/fetch.py``), so
+**Politeness.** Feeds are fetched with the ETag and Last-Modified of the last copy (``bot/corpus/fetch.py``), so
 an unchanged feed costs the site a bodiless 304. The bot polls a feed every ``interval`` seconds (its
 own, else ``feed_polling.interval``; never under ``MIN_FEED_INTERVAL``); after ``n`` failed polls in a
 row it waits ``interval × 2^n``, at most ``feed_polling.max_backoff``, or the site's Retry-After if
@@ -56,34 +56,20 @@ import io
 import json
 import logging
 import math
-import os
-import tempfile
 import time
 import xml.sax
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .config import MIN_FEED_INTERVAL, Config, FeedConfig
-from .errors import ArticleBotError, FetchError, InputError, one_line
-from .fetch import RetryLater, fetch_sync, shown
-from .ingest import article_files, article_id, read_sidecar
-from .library import (
-    Duplicate,
-    Incoming,
-    Prepared,
-    _normal_url,
-    _sha,
-    base_id_of,
-    check_new,
-    commit,
-    ids_on_disk,
-    lock,
-    owner,
-    prepare,
-    unique_id,
-)
+from bot.config import MIN_FEED_INTERVAL, Config, FeedConfig
+from bot.corpus.article import article_files, article_id, read_sidecar
+from bot.corpus.fetch import RetryLater, fetch_sync, shown
+from bot.errors import ArticleBotError, FetchError, InputError, one_line
+from bot.files import write_atomic
+from bot.index.maintenance import lock
+from bot.library.ids import Duplicate, Held, base_id, check_duplicate, unique_id, without_suffix
+from bot.library.store import Incoming, Prepared, check_new, commit, ids_on_disk, owner, prepare
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +163,7 @@ class PollReport:
 
     def to_json(self) -> dict:
         return {"feeds": [{"url": r.feed.url, "server": r.feed.server,
-                           "added": [dataclasses.asdict(a) for a in r.added], "updated": list(r.updated),
+                           "added": [a.to_json() for a in r.added], "updated": list(r.updated),
                            "duplicates": r.duplicates, "failed": list(r.failed), "error": r.error,
                            "not_modified": r.not_modified, "next_due": r.next_due} for r in self.feeds],
                 "changed": self.index is not None, "next_due": self.next_due, "ok": self.ok}
@@ -262,18 +248,11 @@ def load_state(config: Config, warn: bool = True) -> dict[str, dict]:
 
 
 def save_state(config: Config, feeds: dict[str, dict]) -> None:
-    """Write the state atomically (a temporary file, then a rename): a crash leaves the old file or the new."""
+    """Write the state atomically (``bot.files.write_atomic``): a crash leaves the old file or the new."""
     path = Path(config.feed_polling.state)
     data = json.dumps({"version": STATE_VERSION, "feeds": feeds}, ensure_ascii=False, indent=1, sort_keys=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data + "\n")
 
 
 def interval_of(feed: FeedConfig, config: Config) -> float:
@@ -602,7 +581,8 @@ def _write(config: Config, works: list[_Work], encoders):
                     _check_batch(item, [j.item for _, j in batch if not j.replaces])
                     if item.id in taken or any(item.id == j.item.id for _, j in batch):
                         others = taken | {j.item.id for _, j in batch}
-                        item = dataclasses.replace(item, id=unique_id(base_id_of(item), others))
+                        item = dataclasses.replace(item, id=unique_id(base_id(item.meta.get("title", ""),
+                                                                              without_suffix(item.id)), others))
                     check_new(folder, item.id, Incoming(item.text, item.meta, item.origin, item.id), w.feed.server)
                 except Duplicate:
                     job.record.update(status=DUPLICATE)
@@ -638,19 +618,7 @@ def _write(config: Config, works: list[_Work], encoders):
 
 
 def _check_batch(item: Prepared, others: list[Prepared]) -> None:
-    """``check_new``'s URL and text checks against the pages of the same poll, not written yet."""
-    url, digest = item.meta.get("url"), _sha(item.text.strip())
-    for other in others:
-        if other.meta.get("server") not in (None, item.meta.get("server")):
-            continue  # another server's copy: each server's articles are its own (library.check_new)
-        if url and other.meta.get("url") and _normal_url(other.meta["url"]) == _normal_url(url):
-            raise Duplicate(f"{url} is also item {other.id!r} of this poll")
-        if _sha(other.text.strip()) == digest:
-            raise Duplicate(f"{item.origin}: the same text as item {other.id!r} of this poll")
-
-
-def when(epoch: float | None) -> str:
-    """Epoch seconds as a UTC time for people (``2025-03-11 09:30 UTC``), ``never`` for None."""
-    if epoch is None:
-        return "never"
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """The duplicate check (``ids.check_duplicate``) against the pages of the same poll, not written yet."""
+    check_duplicate(item.meta.get("url"), item.text, item.origin, item.meta.get("server"),
+                    (Held(f"also item {o.id!r} of this poll", o.meta.get("url"), o.meta.get("server"),
+                          lambda o=o: o.text) for o in others))

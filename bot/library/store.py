@@ -1,6 +1,6 @@
 """The articles folder as a library: add an article (a text file, a saved web page or a URL), remove
 one, list them. Each change is written to ``articles/`` and then indexed incrementally (only the
-changed article is embedded: ``bot/engine.ensure_index``).
+changed article is embedded: ``bot.index.maintenance.ensure_index``).
 
 What ``add`` stores: ``articles/<id>.txt`` with the article's text (for a web page, the text
 trafilatura extracted, paragraphs separated by blank lines) and ``articles/<id>.yaml``, its
@@ -16,41 +16,28 @@ and removed again if indexing fails. A bad input leaves ``articles/`` and the in
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import hashlib
 import logging
 import os
 import re
 import shutil
 import tempfile
-import threading
-import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from filelock import FileLock, Timeout
 
-from .config import Config
-from .errors import ArticleBotError, ArticleError, InputError
-from .ingest import ARTICLE_SUFFIXES, HTML_SUFFIXES, Article, article_files, article_id, parse_article, read_sidecar
+from bot.clock import now_iso
+from bot.config import Config
+from bot.corpus.article import ARTICLE_SUFFIXES, HTML_SUFFIXES, Article, article_files, article_id, read_sidecar
+from bot.corpus.parse import parse_text
+from bot.errors import ArticleError, InputError
+from bot.files import write_atomic
+from bot.index.maintenance import lock
+from bot.library.ids import Held, base_id, check_duplicate, check_id, slug, unique_id, without_suffix
 
 log = logging.getLogger(__name__)
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
-#: Ids made from titles are cut at this many characters (whole words).
-SLUG_CHARS = 60
-#: Per lock path, when its file cannot be created: a lock for this process's threads only.
-_LOCAL: dict[Path, threading.RLock] = {}
-#: How long a change waits for another one (an add, a poll, a reload) to finish before giving up.
-LOCK_WAIT_S = 600
-
-
-class Duplicate(InputError):
-    """The source URL or the text is already in the library: a feed counts it, it is no failure."""
 
 
 @dataclass(frozen=True)
@@ -63,16 +50,30 @@ class Incoming:
     fallback_id: str     # an id when the title gives none
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file given as bytes (a Discord attachment): ``name`` as its sender called it (for messages),
+    ``safe_name`` the plain file name its id and type come from."""
+
+    name: str
+    data: bytes
+    safe_name: str
+
+
 def is_url(source: str) -> bool:
-    """``https://…``, ``ftp:…``, ``file:…``: anything with a scheme is a URL (bot/fetch.py refuses the
+    """``https://…``, ``ftp:…``, ``file:…``: anything with a scheme is a URL (bot/corpus/fetch.py refuses the
     schemes it does not fetch); a Windows drive letter ``C:`` is a path."""
     return bool(_URL.match(source)) and not re.match(r"^[A-Za-z]:[\\/]", source)
 
 
-def fetch_incoming(source: str, config: Config) -> Incoming:
-    """Read ``source`` (URL, .html/.htm file, .txt/.md file) into an :class:`Incoming`; nothing is written."""
+def fetch_incoming(source: str | Upload, config: Config) -> Incoming:
+    """Read ``source`` (URL, .html/.htm file, .txt/.md file, an upload) into an :class:`Incoming`;
+    nothing is written."""
+    if isinstance(source, Upload):
+        path = Path(source.safe_name)
+        return incoming_bytes(source.name, source.data, path.suffix.lower(), article_id(path), {})
     if is_url(source):
-        from .extract import extract_url  # trafilatura and aiohttp: only when a page is read
+        from bot.corpus.extract import extract_url  # trafilatura and aiohttp: only when a page is read
 
         page = extract_url(source, config.fetch)
         meta = _page_meta(page)
@@ -83,20 +84,28 @@ def fetch_incoming(source: str, config: Config) -> Incoming:
     if not path.is_file():
         raise ArticleError(f"{source}: no such file (give a .txt, .md or .html file, or an http(s):// URL)")
     suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
-        from .extract import extract_file
-
-        page = extract_file(path)
-        return Incoming(page.text, _page_meta(page), str(path), article_id(path))
-    if suffix not in ARTICLE_SUFFIXES:
+    if suffix not in ARTICLE_SUFFIXES + HTML_SUFFIXES:
         raise ArticleError(f"{path}: not an article file (accepted: .txt, .md, .html, .htm, or an http(s):// URL)")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ArticleError(f"{path}: not UTF-8 (byte {err.start}); re-save the file as UTF-8") from None
+        data = path.read_bytes()
     except OSError as err:
         raise ArticleError(f"{path}: cannot read the file ({err.strerror})") from None
-    return Incoming(text, read_sidecar(path), str(path), article_id(path))
+    sidecar = {} if suffix in HTML_SUFFIXES else read_sidecar(path)
+    return incoming_bytes(str(path), data, suffix, article_id(path), sidecar)
+
+
+def incoming_bytes(name: str, data: bytes, suffix: str, fallback_id: str, sidecar: dict[str, str]) -> Incoming:
+    """An article file's bytes as an :class:`Incoming` (a saved page is extracted); ``name`` in messages."""
+    if suffix in HTML_SUFFIXES:
+        from bot.corpus.extract import extract_html
+
+        page = extract_html(data, None, name)
+        return Incoming(page.text, _page_meta(page), name, fallback_id)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ArticleError(f"{name}: not UTF-8 (byte {err.start}); re-save the file as UTF-8") from None
+    return Incoming(text, sidecar, name, fallback_id)
 
 
 def _page_meta(page) -> dict[str, str]:
@@ -108,74 +117,15 @@ def _page_meta(page) -> dict[str, str]:
     return meta
 
 
-def base_id(incoming: Incoming) -> str:
-    """The id an article gets when none is given: from its title, else from its file name or URL."""
-    return slug(incoming.meta.get("title", "")) or incoming.fallback_id
-
-
-def base_id_of(item: Prepared) -> str:
-    """What a prepared article's id was made from: its title's slug, else its id without a ``-N`` suffix."""
-    return slug(item.meta.get("title", "")) or re.sub(r"-\d+$", "", item.id)
-
-
-def unique_id(base: str, taken: set[str] | frozenset[str]) -> str:
-    """``base``, or ``base-2``, ``base-3``... : the first not in ``taken``."""
-    art_id, n = base, 2
-    while art_id in taken:
-        art_id, n = f"{base}-{n}", n + 1
-    return art_id
-
-
-def slug(text: str) -> str:
-    """``"Halverton approves Blue Line tram!"`` → ``halverton-approves-blue-line-tram`` (ASCII, whole words)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    out = ""
-    for w in words:
-        if len(out) + len(w) + 1 > SLUG_CHARS:
-            break
-        out = f"{out}-{w}" if out else w
-    return out
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _normal_url(url: str) -> str:
-    return url.strip().rstrip("/").split("#")[0].lower()
-
-
 def check_new(folder: Path, art_id: str, incoming: Incoming, server: str | None = None) -> None:
-    """Refuse an id, a source URL or a text that the library already holds.
-
-    A duplicate is judged among the articles that ``server`` sees: the shared ones and its own (for a
-    shared article, ``server`` None: the shared ones). Another server's private copy neither blocks an
-    add nor is named: each server's articles are its own business. Ids are file names, unique across
-    the library; a server is told only that an id is taken, not by whom or where.
-    """
-    if not _ID.match(art_id):
-        raise InputError(f"{art_id!r} is not a usable article id: use letters, digits, '.', '-' or '_' "
-                         "(at most 80 characters, starting with a letter or digit)")
-    url = incoming.meta.get("url")
-    digest = _sha(incoming.text.strip())
+    """Refuse an id, a source URL or a text that the library already holds (``ids.check_duplicate``:
+    among the articles ``server`` sees). Ids are file names, unique across the library; a server is
+    told only that an id is taken, not by whom or where."""
+    check_id(art_id)
     existing = article_files(folder) if folder.is_dir() else []
-    for path in existing:  # the same source or text first: that is what a user most needs to know
-        other = article_id(path)
-        try:
-            side = read_sidecar(path)
-        except ArticleError:
-            side = {}
-        if side.get("server") not in (None, server):
-            continue
-        if url and side.get("url") and _normal_url(side["url"]) == _normal_url(url):
-            raise Duplicate(f"{url} is already in the library as {other!r}")
-        try:
-            same = _sha(path.read_bytes().decode("utf-8-sig").strip()) == digest
-        except (OSError, UnicodeDecodeError):
-            same = False
-        if same:
-            raise Duplicate(f"{incoming.origin}: the same text is already in the library as {other!r}")
+    # the same source or text first: that is what a user most needs to know
+    check_duplicate(incoming.meta.get("url"), incoming.text, incoming.origin, server,
+                    (_held(path) for path in existing))
     for path in existing:
         if article_id(path) == art_id:
             if server is not None:
@@ -184,35 +134,25 @@ def check_new(folder: Path, art_id: str, incoming: Incoming, server: str | None 
                              "pick another with --id, or remove it first with `article-bot remove`")
 
 
-def _write_atomic(path: Path, data: str) -> None:
-    _write_atomic_bytes(path, data.encode("utf-8"))
-
-
-def _write_atomic_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+def _held(path: Path) -> Held:
+    """An article file as the duplicate check sees it (an unreadable sidecar or text counts as none)."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        side = read_sidecar(path)
+    except ArticleError:
+        side = {}
+
+    def text() -> str | None:
+        try:
+            return path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    return Held(f"already in the library as {article_id(path)!r}", side.get("url"), side.get("server"), text)
 
 
 def _validated(text: str, art_id: str, meta: dict[str, str], origin: str) -> Article:
-    """Parse the article as it will be stored, in a scratch folder: an unusable one is refused here,
-    with a message that names where it came from (never the scratch folder)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{art_id}.txt"
-        path.write_text(text, encoding="utf-8")
-        if meta:
-            path.with_suffix(".yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False),
-                                                 encoding="utf-8")
-        try:
-            return parse_article(path)
-        except ArticleBotError as err:
-            err.args = (str(err).replace(str(path), origin).replace(tmp, "…"),)
-            raise
+    """Parse the article as it will be stored: an unusable one is refused here, named by ``origin``."""
+    return parse_text(text, art_id, meta, where=origin)
 
 
 @dataclass(frozen=True)
@@ -228,7 +168,7 @@ class Prepared:
     sentences: int
 
 
-def prepare(config: Config, source: str, art_id: str | None = None, *, server: str | None = None,
+def prepare(config: Config, source: str | Upload, art_id: str | None = None, *, server: str | None = None,
             extra: dict[str, str] | None = None, now: str | None = None, replace: bool = False,
             taken: set[str] | None = None, url_only: bool = False) -> Prepared:
     """Fetch, extract and check ``source`` without writing anything.
@@ -241,12 +181,12 @@ def prepare(config: Config, source: str, art_id: str | None = None, *, server: s
     would read the bot's own disk).
     """
     if url_only:
-        from .fetch import parse_url
+        from bot.corpus.fetch import parse_url
 
         parse_url(source)  # FetchError unless an absolute http(s) URL
     incoming = fetch_incoming(source, config)
     if art_id is None:
-        art_id = base_id(incoming)
+        art_id = base_id(incoming.meta.get("title", ""), incoming.fallback_id)
         if taken is not None:
             art_id = unique_id(art_id, taken)
     if not replace:
@@ -255,35 +195,10 @@ def prepare(config: Config, source: str, art_id: str | None = None, *, server: s
     meta.pop("server", None)  # ownership comes from who adds it, never from the file or page
     if server is not None:
         meta["server"] = str(server)
-    meta["added_at"] = now or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    meta["added_at"] = now or now_iso()
     text = incoming.text.strip() + "\n"
     art = _validated(text, art_id, meta, incoming.origin)
     return Prepared(art_id, text, meta, incoming.origin, art.title, art.language, len(art.sentences))
-
-
-@contextmanager
-def lock(config: Config) -> Iterator[None]:
-    """The library's lock: held while ``articles/`` or ``index/`` are written, by this process (the bot's
-    adds, polls and reloads, from any thread) and by others (``article-bot add`` while the bot runs).
-
-    An OS file lock (released by the OS if the process dies) on a file next to the index folder, which
-    is replaced whole on every save. Re-entrant in one thread: ``add`` holds it around ``commit``.
-    """
-    path = config.index_dir.with_name(config.index_dir.name + ".lock")
-    held: FileLock | threading.RLock = FileLock(path, timeout=LOCK_WAIT_S, is_singleton=True)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        held.acquire()
-    except Timeout:
-        raise ArticleError(f"another change to the articles (an add, a feed poll, a reload) is still running "
-                           f"after {LOCK_WAIT_S} s; try again later") from None
-    except OSError:  # nowhere to write the lock (nor, then, the index: it is served from memory)
-        held = _LOCAL.setdefault(path, threading.RLock())
-        held.acquire()
-    try:
-        yield
-    finally:
-        held.release()
 
 
 def commit(config: Config, items: list[Prepared], encoders=None, replacing: frozenset[str] = frozenset()):
@@ -292,7 +207,7 @@ def commit(config: Config, items: list[Prepared], encoders=None, replacing: froz
     Everything or nothing: on any failure the files written are removed and the replaced ones put back.
     ``replacing``: ids whose existing files are overwritten (their old bytes are restored on failure).
     """
-    from .engine import ensure_index, load_encoders
+    from bot.index.maintenance import ensure_index, load_encoders
 
     folder = config.articles_dir
     folder.mkdir(parents=True, exist_ok=True)
@@ -309,7 +224,7 @@ def commit(config: Config, items: list[Prepared], encoders=None, replacing: froz
                                          "try again, or give another id")
                 for path, data in files.items():
                     undo.append((path, path.read_bytes() if path.exists() else None))
-                    _write_atomic(path, data)
+                    write_atomic(path, data)
             index = ensure_index(config, encoders or load_encoders(config))
             missing = [item.id for item in items if item.id not in index.spans]
             if missing:  # cannot happen after _validated; never leave a file the index refused
@@ -319,7 +234,7 @@ def commit(config: Config, items: list[Prepared], encoders=None, replacing: froz
                 if old is None:
                     path.unlink(missing_ok=True)
                 else:
-                    _write_atomic_bytes(path, old)
+                    write_atomic(path, old)
             if isinstance(err, OSError):
                 what = ", ".join(repr(i.id) for i in items)
                 raise ArticleError(f"cannot add {what} ({err.strerror or err}); nothing was changed") from None
@@ -327,7 +242,7 @@ def commit(config: Config, items: list[Prepared], encoders=None, replacing: froz
     return index
 
 
-def add(config: Config, source: str, art_id: str | None = None, now: str | None = None, encoders=None,
+def add(config: Config, source: str | Upload, art_id: str | None = None, now: str | None = None, encoders=None,
         server: str | None = None, *, url_only: bool = False, unique: bool = False, on_index=None):
     """Add ``source`` to the library and index it; returns (the new index, the article id).
 
@@ -344,7 +259,8 @@ def add(config: Config, source: str, art_id: str | None = None, now: str | None 
         if unique:
             taken = ids_on_disk(config)
             if item.id in taken:
-                item = dataclasses.replace(item, id=unique_id(base_id_of(item), taken))
+                item = dataclasses.replace(item, id=unique_id(base_id(item.meta.get("title", ""),
+                                                                      without_suffix(item.id)), taken))
         check_new(config.articles_dir, item.id, Incoming(item.text, item.meta, item.origin, item.id), server)
         index = commit(config, [item], encoders)
         if on_index is not None:
@@ -378,7 +294,7 @@ def remove(config: Config, art_id: str, encoders=None, *, server: str | None = N
     ``server``: remove on behalf of that server, which may only remove its own articles (``/article
     remove``); None is the operator (``article-bot remove``), who may remove any.
     """
-    from .engine import ensure_index, load_encoders
+    from bot.index.maintenance import ensure_index, load_encoders
 
     folder = config.articles_dir
     with lock(config):
@@ -417,9 +333,6 @@ def remove(config: Config, art_id: str, encoders=None, *, server: str | None = N
 
 def listing(index) -> list[dict]:
     """One entry per indexed article (id order), then one per skipped file with ``skipped``: the reason."""
-    out = [{"id": a.id, "title": a.title, "language": a.language, "sentences": a.sentences, "url": a.url,
-            "source": a.source, "date": a.date, "author": a.author, "added_at": a.added_at, "file": a.file,
-            "server": a.server, "feed": a.feed}
-           for a in sorted(index.articles, key=lambda a: a.id)]
+    out: list[dict] = [a.to_json() for a in sorted(index.articles, key=lambda a: a.id)]
     out += [{"id": article_id(Path(s.stamp.name)), "file": s.stamp.name, "skipped": s.reason} for s in index.skipped]
     return out

@@ -13,16 +13,16 @@ import threading
 import time
 from dataclasses import dataclass
 
-from .answer import Answer
-from .confidence import calibration_key, describe, load_calibration
-from .config import Config
-from .encoders import Encoder, load_encoder
-from .errors import ArticleError, IndexFormatError, InputError
-from .index import EMBEDDINGS, AnnSettings, ArticleInfo, SentenceIndex, wanted_views
-from .ingest import FileStamp, read_folder
-from .library import lock
-from .reader import Reader
-from .retrieve import Retriever
+from bot.confidence.model import Calibration, calibration_key, describe, load_calibration
+from bot.confidence.tiers import judge
+from bot.config import Config
+from bot.errors import InputError
+from bot.index.maintenance import ensure_index, load_encoders, lock
+from bot.index.records import ArticleInfo
+from bot.index.sentence_index import SentenceIndex
+from bot.qa.answer import Answer
+from bot.reader.read import load_reader
+from bot.retrieval.rank import Retriever
 
 log = logging.getLogger(__name__)
 
@@ -63,72 +63,22 @@ class Summary:
     focus: str | None
 
 
-def load_encoders(config: Config) -> dict[str, Encoder]:
-    """The configured encoders by role (``dense``, and ``topic`` unless disabled), loaded once."""
-    r = config.retrieval
-    encoders = {"dense": load_encoder(r.dense, config.threads)}
-    if r.topic is not None:
-        encoders["topic"] = load_encoder(r.topic, 1)
-    return encoders
+@dataclass(frozen=True)
+class Serving:
+    """What one question is answered from, swapped in as one value: the index, its retriever, the fit."""
+
+    index: SentenceIndex
+    retriever: Retriever
+    calibration: Calibration
 
 
-def load_reader(config: Config) -> Reader | None:
-    """The reader of ``retrieval.reader`` (None when it is off): the shipped weights, or the folder named."""
-    r = config.retrieval.reader
-    return None if r is None else Reader(r.weights)
-
-
-def ensure_index(config: Config, encoders: dict[str, Encoder], force: bool = False) -> SentenceIndex:
-    """The index of ``articles/``, brought up to date with as little work as possible.
-
-    Freshness is read from file stamps (size, mtime, sidecar) against the manifest: an unchanged
-    corpus is loaded without reading a single article. Changed files are parsed; only articles whose
-    content changed are encoded (``bot/index.py``). A file that cannot be used is skipped with one
-    warning naming it and why; the others are served. ``force`` re-encodes everything.
-    """
-    r = config.retrieval
-    ann = AnnSettings(threshold=r.ann_threshold, hnsw_m=r.hnsw_m, ef_search=r.ef_search)
-    views = wanted_views(encoders, bare_sentences=r.sentence_weight > 0)
-    expect = {
-        "encoders": {role: {"id": enc.id, "dim": enc.dim} for role, enc in encoders.items()},
-        "views": views,
-        "search": {"threshold": ann.threshold, "hnsw_m": ann.hnsw_m, "ef_search": ann.ef_search},
-    }
-    with lock(config):
-        return _ensure_index(config, encoders, force, ann, views, expect)
-
-
-def _ensure_index(config: Config, encoders: dict[str, Encoder], force: bool, ann: AnnSettings,
-                  views: tuple[str, ...], expect: dict) -> SentenceIndex:
-    old = None
-    SentenceIndex.recover(config.index_dir)
-    if not force:
-        try:
-            old = SentenceIndex.load(config.index_dir, expect)
-        except IndexFormatError as err:
-            log.info("rebuilding the index: %s", str(err).split(": run")[0])
-    found, skipped = read_folder(config.articles_dir, old.stamps() if old else None, old.skipped if old else ())
-    for s in skipped:
-        log.warning("skipping an article: %s (the other articles are served)", s.reason)
-    if not found:
-        why = "; ".join(s.reason for s in skipped)
-        fix = f" that can be used ({why})" if why else "; add a UTF-8 .txt file (one article per file)"
-        raise ArticleError(f"{config.articles_dir}: no article found{fix}")
-    unchanged = all(isinstance(v, FileStamp) for v in found.values()) and set(found) == set(old.spans if old else ())
-    if old is not None and unchanged and [s.stamp for s in skipped] == [s.stamp for s in old.skipped]:
-        return old
-    store = None if force else config.index_dir / EMBEDDINGS
-    index = SentenceIndex.update(old, found, encoders, ann, views, skipped, store)
-    c = index.changes
-    if old is not None and c.any:
-        log.info("index updated: %s", "; ".join(f"{k} {', '.join(v)}" for k, v in
-                                                   (("added", c.added), ("edited", c.edited), ("removed", c.removed))
-                                                   if v))
-    try:
-        index.save(config.index_dir)
-    except OSError as err:
-        log.warning("cannot write the index to %s (%s); serving from memory", config.index_dir, err.strerror)
-    return index
+def answer(serving: Serving, question: str, k: int = 3, article: str | None = None,
+           scope: frozenset[str] | None = None) -> Answer:
+    """Rank (``Retriever.rank``), then judge how sure to be (``confidence.tiers.judge``): the answer."""
+    ranking = serving.retriever.rank(question, k=k, article=article, scope=scope)
+    cfg = serving.retriever.cfg
+    return Answer.of(ranking, judge(serving.calibration, ranking.evidence, cfg.abstain_threshold,
+                                    cfg.answer_threshold))
 
 
 class Engine:
@@ -141,19 +91,19 @@ class Engine:
         self._reader = load_reader(config)
         self._state = self._load(force_rebuild)
 
-    def _load(self, force: bool) -> tuple[SentenceIndex, Retriever]:
+    def _load(self, force: bool) -> Serving:
         start = time.perf_counter()
         index = ensure_index(self.config, self._encoders, force=force)
         state = self._serve(index)
         log.debug("engine ready in %.2f s (%d sentences)", time.perf_counter() - start, len(index.rows))
         return state
 
-    def _serve(self, index: SentenceIndex) -> tuple[SentenceIndex, Retriever]:
-        """A retriever over ``index`` with the loaded encoders and their calibration."""
+    def _serve(self, index: SentenceIndex) -> Serving:
+        """A retriever over ``index`` with the loaded encoders, and their calibration."""
         dense, topic = self._encoders["dense"], self._encoders.get("topic")
         key = calibration_key(dense.id, topic.id if topic else None, self._reader.id if self._reader else None)
         calibration = load_calibration(key, self.config.index_dir)
-        return index, Retriever(index, dense, topic, self.config.retrieval, calibration, self._reader)
+        return Serving(index, Retriever(index, dense, topic, self.config.retrieval, self._reader), calibration)
 
     def _swap(self, index: SentenceIndex) -> None:
         """Serve ``index`` from now on: one assignment, so a question asked meanwhile is answered
@@ -164,11 +114,15 @@ class Engine:
 
     @property
     def index(self) -> SentenceIndex:
-        return self._state[0]
+        return self._state.index
 
     @property
     def retriever(self) -> Retriever:
-        return self._state[1]
+        return self._state.retriever
+
+    @property
+    def calibration(self) -> Calibration:
+        return self._state.calibration
 
     @property
     def encoder_key(self) -> str:
@@ -191,7 +145,7 @@ class Engine:
 
         For a server, an id made from a title that is taken gets ``-2``, ``-3``...; ``url_only``: only
         an http(s) URL (what comes from Discord)."""
-        from .library import add
+        from bot.library.store import add
 
         index, new_id = add(self.config, source, art_id, encoders=self._encoders, server=server, url_only=url_only,
                             unique=server is not None, on_index=self._swap)
@@ -199,14 +153,14 @@ class Engine:
 
     def remove(self, art_id: str, server: str | None = None) -> None:
         """Remove an article; with ``server``, only one of that server's own (``library.remove``)."""
-        from .library import remove
+        from bot.library.store import remove
 
         with lock(self.config):
             self._swap(remove(self.config, art_id, encoders=self._encoders, server=server))
 
     def poll_feeds(self, now: float | None = None, due_only: bool = False):
-        """Poll the configured feeds (``bot/feeds.py``), serve what they added; returns the poll's report."""
-        from .feeds import poll
+        """Poll the configured feeds (``bot/library/feeds.py``), serve what they added; returns the poll's report."""
+        from bot.library.feeds import poll
 
         return poll(self.config, encoders=self._encoders, now=now, due_only=due_only, on_index=self._swap)
 
@@ -237,14 +191,14 @@ class Engine:
         text = clean_question(question, self.config.retrieval.max_question_chars)
         if not 1 <= k <= 10:
             raise InputError(f"k must be between 1 and 10, got {k}")
-        index, retriever = self._state
+        index = self._state.index
         one = self.resolve_article(article, scope, index)
         visible = None
         if one is None and scope is not None:
             ids = self._visible(scope, index)
             if len(ids) < len(index.articles):
                 visible = frozenset(ids)
-        return retriever.ask(text, k=k, article=one, scope=visible)
+        return answer(self._state, text, k=k, article=one, scope=visible)
 
     def _visible(self, scope: Scope | None, index: SentenceIndex) -> list[str]:
         """``article_ids``, refused with a message when ``scope`` sees no article at all."""
@@ -256,9 +210,9 @@ class Engine:
     def summary(self, length: str = "medium", focus: str | None = None, article: str | None = None,
                 scope: Scope | None = None) -> Summary:
         """Extractive summary of one article (the one asked for, the default, or the first in scope)."""
-        from .summarize import summarize
+        from bot.qa.summarize import summarize
 
-        index, retriever = self._state
+        index, retriever = self._state.index, self._state.retriever
         art_id = self.resolve_article(article, scope, index) or self._visible(scope, index)[0]
         if focus is not None:
             focus = clean_question(focus, self.config.retrieval.max_question_chars)
@@ -270,10 +224,10 @@ class Engine:
         """Articles and the index manifest."""
         index = self.index
         return {
-            "articles": [a.__dict__ for a in index.articles],
+            "articles": [a.to_json() for a in index.articles],
             "index_dir": str(self.config.index_dir),
             "manifest": {k: v for k, v in index.manifest.items() if k != "files"},
-            "calibration": describe(self.retriever.calibration, self.encoder_key),
+            "calibration": describe(self.calibration, self.encoder_key),
             "reader": None if self._reader is None else {
                 "id": self._reader.id, "k": self.config.retrieval.reader.k, "layers": self._reader.manifest["layers"],
                 "trained_on": self._reader.manifest.get("trained_on")},

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from .answer import Answer, Passage, Tier
+from bot.confidence.tiers import Tier
+from bot.qa.answer import Answer
+from bot.retrieval.values import Passage
 
 ABSTAIN_TEXT = "The question is not covered by the article."
 UNSURE_TEXT = "The article may not say this exactly — closest passage:"

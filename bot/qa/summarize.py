@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .config import SummaryConfig
+from bot.config import SummaryConfig
 
 LENGTHS = {"short": 2, "medium": 4, "long": 7}
 
@@ -41,7 +41,7 @@ def summarize(retriever, article: str, length: str = "medium", focus: str | None
     """The summary's sentences (``Sentence`` rows) in article order."""
     cfg = cfg or SummaryConfig()
     if length not in LENGTHS:
-        from .errors import InputError
+        from bot.errors import InputError
 
         raise InputError(f"length must be one of {', '.join(LENGTHS)}, got {length!r}")
     ids = retriever.candidates(article)

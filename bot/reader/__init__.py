@@ -5,6 +5,6 @@ tokenizer (``tokens.py``), inputs (``encode.py``), numpy forward pass (``model.p
 weights this project trained (``weights.py``, ``eval/train_reader.py``).
 """
 
-from .read import Passage, Reader, Reading
+from bot.reader.read import Passage, Reader, Reading
 
 __all__ = ["Passage", "Reader", "Reading"]

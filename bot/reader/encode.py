@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .tokens import Tokenizer, Tokens
+from bot.reader.tokens import Tokenizer, Tokens
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .encode import Feature, InputShape, assemble, header
-from .model import Layer, Network
-from .nanofile import NanoFile, default_path
-from .tokens import Tokenizer, Tokens
-from .weights import SHIPPED, load_weights
+from bot.config import Config
+from bot.reader.encode import Feature, InputShape, assemble, header
+from bot.reader.model import Layer, Network
+from bot.reader.nanofile import NanoFile, default_path
+from bot.reader.tokens import Tokenizer, Tokens
+from bot.reader.weights import SHIPPED, load_weights
 
 log = logging.getLogger(__name__)
 
@@ -174,3 +175,9 @@ class Reader:
                 a, b = f.token_chars[span.tokens[0]][0], f.token_chars[span.tokens[1] - 1][1]
                 out[p][i] = Reading(span.score - null, trim(passages[p].sentences[i], a, b))
         return [[r if r is not None else Reading(float("-inf"), None) for r in rs] for rs in out]
+
+
+def load_reader(config: Config) -> Reader | None:
+    """The reader of ``retrieval.reader`` (None when it is off): the shipped weights, or the folder named."""
+    r = config.retrieval.reader
+    return None if r is None else Reader(r.weights)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .nanofile import Pieces
+from bot.reader.nanofile import Pieces
 
 META = "\u2581"
 #: Control pieces never matched in text: "<s>" typed in a question is three ordinary characters.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ReaderError
+from bot.errors import ReaderError
 
 SHIPPED = Path(__file__).with_name("weights")
 WEIGHTS_NAME = "reader.npz"

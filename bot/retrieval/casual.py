@@ -5,7 +5,7 @@ edited text, so the question the engine encodes has its chat abbreviations writt
 own text is still what the bot shows). Only whole tokens are replaced, from one table per
 language; a token that means something else in another language ("y" is Spanish "and", "x" and
 "d" are Spanish shorthands) is only replaced where its own language's context says so. Misspelt
-article words are matched by the fuzzy grounding in ``bot/signals.py``, not here.
+article words are matched by the fuzzy grounding in ``bot/retrieval/signals.py``, not here.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ more weight tuning of the cosines does not help):
 
 - the ranking's own certainty: the margin between the first and second passages, and whether the
   dense and the lexical rankings agree on the first;
-- what the question asks for against what the passages contain (``bot/answertype.py``): a "how
+- what the question asks for against what the passages contain (``bot/retrieval/kinds.py``): a "how
   old" question whose best passages carry no age is probably not answered;
 - names in the question that the article never contains, even misspelt or translated.
 """
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .answer import Evidence
-from .answertype import Kind, find_spans, has_kind
-from .ingest import Sentence
-from .signals import ArticleWords, CandidateSignals, QuestionSignals, capitalised_words
+from bot.corpus.article import Sentence
+from bot.corpus.terms import capitalised_words
+from bot.retrieval.kinds import Kind, find_spans, has_kind
+from bot.retrieval.signals import ArticleWords, CandidateSignals, QuestionSignals
+from bot.retrieval.values import Evidence
 
 
 def damped(bm25: np.ndarray, damping: float = 3.0) -> np.ndarray:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ingest import Sentence
-from .text import any_stopwords, fold, stem, stopwords, words
+from bot.corpus.article import Sentence
+from bot.corpus.terms import doc_terms
+from bot.corpus.text import any_stopwords, fold, stem, words
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,5}\b")
 
@@ -42,15 +43,6 @@ def question_words(question: str) -> list[str]:
             if w not in out:
                 out.append(w)
     return out
-
-
-def doc_terms(row: Sentence, lang: str) -> list[str]:
-    """The stems BM25 indexes for one row (none for a noise line); stored in the index, so start-up
-    does not stem the corpus again."""
-    if row.kind == "noise":
-        return []
-    sw = stopwords(lang)
-    return [stem(w, lang) for w in words(row.text) if w not in sw and (len(w) > 1 or w.isdigit())]
 
 
 class LexicalScorer:

@@ -1,12 +1,12 @@
-"""Hybrid retrieval: contextual dense (e5) + lexical (translated BM25), then a calibrated tier.
+"""Hybrid retrieval: contextual dense (e5) + lexical (translated BM25), read, ranked, with its evidence.
 
 For a question the retriever scores every answer candidate of the chosen article(s):
 
 - ``dense``: e5 cosine of the question with the sentence embedded under its article's title
-  (``dense.ctx``, see bot/index.py), plus ``sentence_weight`` times the cosine with the bare
+  (``dense.ctx``, see bot/index/sentence_index.py), plus ``sentence_weight`` times the cosine with the bare
   sentence;
 - ``lexical``: BM25 over stems with the question words and their translations into the article's
-  vocabulary (see bot/lexical.py), damped to [0, 1) (``bot.evidence.damped``) and added with
+  vocabulary (see bot/retrieval/lexical.py), damped to [0, 1) (``bot.retrieval.evidence.damped``) and added with
   ``lexical_weight`` (in cosine units: it decides between close dense scores, never more).
 
 Sentences that are questions or not prose are never candidates. Ties are broken by row id, so the
@@ -18,11 +18,10 @@ of its verdict: its score (best answer span minus "no answer") plus ``reader.fus
 the fused score, which breaks the reader's near-ties in favour of the ranking. Its span becomes the
 short answer. The rest of the candidates follow in the ranking's order.
 
-Then the evidence about the first passage (``bot/evidence.py``), the reader's included, goes
-through the two calibrated models of ``bot/confidence.py``: below ``abstain_threshold`` of
-P(covered) the article does not cover the question; below ``answer_threshold`` of P(the passage
-answers) the answer is shown with a hedge. Without the reader, the span that answers
-(``bot/answertype.py``) is marked in the first passage.
+The result is a :class:`~bot.retrieval.values.Ranking`: the passages, the evidence about the first
+one (``bot/retrieval/evidence.py``), the reader's included, and the span that answers in the first
+passage (the reader's, else the one of ``bot/retrieval/kinds.py``). The confidence stage
+(``bot/confidence/tiers.py``) decides from that evidence how sure to be; the retriever never does.
 """
 
 from __future__ import annotations
@@ -31,18 +30,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer import Answer, Passage, Tier
-from .answertype import answer_span, expected_kind
-from .casual import expand
-from .confidence import Calibration
-from .config import RetrievalConfig
-from .encoders import Encoder
-from .evidence import damped, gather
-from .index import SentenceIndex
-from .lexical import LexicalScorer, question_words
-from .reader import Passage as ReaderPassage
-from .reader import Reader
-from .signals import ArticleWords, CandidateSignals, QuestionSignals
+from bot.config import RetrievalConfig
+from bot.index.encoders import Encoder
+from bot.index.sentence_index import SentenceIndex
+from bot.reader import Passage as ReaderPassage
+from bot.reader import Reader
+from bot.retrieval.casual import expand
+from bot.retrieval.evidence import damped, gather
+from bot.retrieval.kinds import answer_span, expected_kind
+from bot.retrieval.lexical import LexicalScorer, question_words
+from bot.retrieval.signals import ArticleWords, CandidateSignals, QuestionSignals
+from bot.retrieval.values import Passage, Ranking
 
 #: How many of an article's best sentences make its article-level evidence.
 ARTICLE_BEST = 2
@@ -78,11 +76,9 @@ class Retriever:
     """
 
     def __init__(self, index: SentenceIndex, dense: Encoder, topic: Encoder | None, cfg: RetrievalConfig,
-                 calibration: Calibration, reader: Reader | None = None) -> None:
+                 reader: Reader | None = None) -> None:
         self.index, self.dense, self.topic, self.cfg = index, dense, topic, cfg
-        self.calibration = calibration
         self.reader = reader if cfg.reader is not None else None
-        self._titles = {a.id: a.title for a in index.articles}
         self.rows = index.rows
         langs = {a.id: a.language for a in index.articles}
         self.lexical = LexicalScorer(self.rows, langs, index.terms)
@@ -101,16 +97,6 @@ class Retriever:
             for view in ("dense.sent", "dense.ctx", "topic.sent", "topic.vocab"):
                 if view in index.views:
                     index.matrix(view)
-
-    @property
-    def abstain_threshold(self) -> float:
-        """P(covered) below which the article does not cover the question: the config's, else the fit's."""
-        return self.calibration.abstain_threshold if self.cfg.abstain_threshold is None else self.cfg.abstain_threshold
-
-    @property
-    def answer_threshold(self) -> float:
-        """P(right) below which the answer is hedged: the config's, else the fit's."""
-        return self.calibration.answer_threshold if self.cfg.answer_threshold is None else self.cfg.answer_threshold
 
     # ----- signals --------------------------------------------------------------------------
     def _translations(self, qwords: list[str], word_vecs: np.ndarray | None) -> dict[str, list[tuple[str, float]]]:
@@ -208,9 +194,10 @@ class Retriever:
             prior[mine] = np.sort(c.topic[mine])[::-1][:ARTICLE_BEST].mean()
         return prior
 
-    def ask(self, question: str, k: int = 3, article: str | None = None,
-            scope: frozenset[str] | None = None) -> Answer:
-        """Rank the candidates for ``question``, weigh the evidence about the first, pick the tier.
+    def rank(self, question: str, k: int = 3, article: str | None = None,
+             scope: frozenset[str] | None = None) -> Ranking:
+        """Rank the candidates for ``question`` and weigh the evidence about the first; how sure to be of
+        it is the confidence stage's call (``bot/confidence/tiers.py``).
         ``article``: that article only; else ``scope``: those articles (a server's); else all."""
         text = expand(question) if self.cfg.expand_chat else question  # "wen" → "when"; shown as typed
         if scope is not None and article is None and len(scope) == 1:
@@ -223,29 +210,17 @@ class Retriever:
         expected = expected_kind(text)
         evidence = gather(q, c, fused, order, self.rows, self.article_words, expected, self.vocab_vectors,
                           verdict.evidence() if verdict is not None else None)
-        features = evidence.features()
-        coverage = self.calibration.coverage.predict(features)
-        confidence = self.calibration.correct.predict(features)
-        if coverage < self.abstain_threshold:
-            tier = Tier.NOT_COVERED
-        else:
-            tier = Tier.ANSWER if confidence >= self.answer_threshold else Tier.UNSURE
         passages = tuple(self.passage(int(c.rows[i]), float(fused[i])) for i in order[: max(k, 1)])
-        first = passages[0].sentence
-        # The question's words and their translations into the article's words locate the answer's clause.
-        hints = [t for w in q.words for t, sim in q.nearest.get(w, [])[:3] if sim >= self.cfg.translate_min_sim]
         if verdict is not None and verdict.spans.get(int(order[0])) is not None:
             span_at = verdict.spans[int(order[0])]
         else:
-            found = answer_span(first.text, expected, text, tuple(hints))
+            # The question's words and their translations into the article's words locate the answer's clause.
+            hints = [t for w in q.words for t, sim in q.nearest.get(w, [])[:3] if sim >= self.cfg.translate_min_sim]
+            found = answer_span(passages[0].sentence.text, expected, text, tuple(hints))
             span_at = (found.start, found.end) if found else None
-        art = next((a for a in self.index.articles if a.id == first.article), None)
-        return Answer(
-            question=question, tier=tier, confidence=round(confidence, 3), passage=passages[0],
-            others=passages[1:], article_title=art.title if art else None,
-            article_source=art.source if art else None, coverage=round(coverage, 3),
-            span=span_at, expected=str(expected), evidence=evidence,
-        )
+        art = self.index.article(passages[0].sentence.article)
+        return Ranking(question, passages, evidence, span_at, str(expected),
+                       art.title if art else None, art.source if art else None)
 
     def read(self, question: str, c: CandidateSignals, fused: np.ndarray, order: np.ndarray) -> Verdict:
         """The reader's verdict on the ``reader.k`` best candidates of ``order``: each article's candidates
@@ -255,7 +230,7 @@ class Retriever:
         for i in top:
             groups.setdefault(self.rows[int(c.rows[i])].article, []).append(i)
         members = [sorted(g, key=lambda i: int(c.rows[i])) for g in groups.values()]
-        passages = [ReaderPassage(self._titles.get(art, ""), tuple(self.rows[int(c.rows[i])].text for i in g))
+        passages = [ReaderPassage(self.index.article(art).title, tuple(self.rows[int(c.rows[i])].text for i in g))
                     for art, g in zip(groups, members, strict=True)]
         readings = self.reader.read(question, passages)
         scores, spans = {}, {}

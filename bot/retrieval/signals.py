@@ -9,15 +9,14 @@ whole corpus.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import numpy as np
 
-from .ingest import Sentence
-from .lexical import QueryTerm
-from .text import fold, normalize_chars, stem, words
+from bot.corpus.article import Sentence
+from bot.corpus.text import fold, stem, words
+from bot.retrieval.lexical import QueryTerm
 
 #: A question word and an article word this alike (difflib ratio) are the same word misspelt.
 FUZZY_RATIO = 0.8
@@ -25,7 +24,6 @@ FUZZY_RATIO = 0.8
 #: the same kind that the article does not contain" ("samsung" next to "Xiaomi").
 NAME_NEIGHBOUR_SIM = 0.5
 FUZZY_CACHE = 100_000
-_NAME = re.compile(r"(?<![\w'’-])([A-ZÀ-Þ][\w'’-]*|[A-Z]{2,6})")
 
 
 @dataclass(frozen=True)
@@ -51,17 +49,6 @@ class CandidateSignals:
     sentence: np.ndarray | None    # bare-sentence dense cosine, when weighted
     lexical: np.ndarray            # BM25
     topic: np.ndarray | None       # topic-encoder cosine
-
-
-def capitalised_words(text: str) -> set[str]:
-    """Folded words written with a capital, except a sentence's first word: the names in ``text``."""
-    text = normalize_chars(text)
-    out = set()
-    for m in _NAME.finditer(text):
-        if m.start() == 0 or text[: m.start()].rstrip().endswith((".", "!", "?", "«", '"', ":")):
-            continue
-        out.add(fold(m.group(1).split("'")[-1]))
-    return out
 
 
 class ArticleWords:
@@ -164,15 +151,6 @@ class ArticleWords:
             return True
         best = max(nearest, key=lambda pair: pair[1], default=None)  # its nearest article word
         return best is not None and best[1] >= NAME_NEIGHBOUR_SIM and fold(best[0]) in names
-
-
-def article_names(rows: list[Sentence]) -> dict[str, set[str]]:
-    """Each article's names: words capitalised mid-sentence in its prose."""
-    out: dict[str, set[str]] = {}
-    for row in rows:
-        if row.kind != "noise":
-            out.setdefault(row.article, set()).update(capitalised_words(row.text))
-    return out
 
 
 def _by_initial(ws: set[str]) -> dict[str, list[str]]:

@@ -1,23 +1,14 @@
-"""What the engine answers: a passage, how sure it is (a tier and a calibrated confidence), the span.
+"""What the retrieval stage hands on: the ranked passages and the evidence about the first.
 
-These are the values that cross from the engine to the CLI and the Discord layer; they know
-nothing of how they were computed.
+:class:`Ranking` goes to the confidence stage (``bot/confidence/``), which reads its
+:class:`Evidence`, and into the engine's :class:`~bot.qa.answer.Answer`.
 """
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
-from .ingest import Sentence
-
-
-class Tier(enum.StrEnum):
-    """How the answer is shown: quoted, quoted with a hedge, or "not covered by the article"."""
-
-    ANSWER = "answer"
-    UNSURE = "unsure"
-    NOT_COVERED = "not_covered"
+from bot.corpus.article import Sentence
 
 
 @dataclass(frozen=True)
@@ -69,37 +60,14 @@ class Evidence:
 
 
 @dataclass(frozen=True)
-class Answer:
-    """The engine's reply: the first passage (the answer, or the closest one) and the next ones.
-
-    ``confidence`` is the calibrated probability that the first passage answers the question;
-    ``coverage`` the probability that the article answers it at all. ``span`` marks the short
-    answer inside the first passage's sentence (character offsets), when one was found.
-    """
+class Ranking:
+    """The retriever's result for one question: the passages best first (at least one), the evidence
+    about the first, and the short answer inside its sentence (character offsets), when one was found."""
 
     question: str
-    tier: Tier
-    confidence: float
-    passage: Passage | None
-    others: tuple[Passage, ...] = ()
-    article_title: str | None = None
-    article_source: str | None = None
-    coverage: float | None = None
-    span: tuple[int, int] | None = None
-    expected: str = "other"
-    evidence: Evidence | None = None
-
-    @property
-    def abstained(self) -> bool:
-        """Only "not covered" is an abstention; an unsure answer is still an answer."""
-        return self.tier is Tier.NOT_COVERED
-
-    @property
-    def ranked(self) -> list[Passage]:
-        return ([self.passage] if self.passage else []) + list(self.others)
-
-    @property
-    def span_text(self) -> str | None:
-        if self.span is None or self.passage is None:
-            return None
-        return self.passage.sentence.text[self.span[0]:self.span[1]]
+    passages: tuple[Passage, ...]
+    evidence: Evidence
+    span: tuple[int, int] | None
+    expected: str                   # the kind of answer the question asks for (``kinds.Kind``)
+    article_title: str | None
+    article_source: str | None

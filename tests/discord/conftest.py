@@ -21,9 +21,8 @@ import yaml
 
 from bot import create_bot
 from bot.config import load_config
-from bot.engine import Engine
-
-from ..waits import GUARD_S
+from bot.qa.engine import Engine
+from tests.support.waits import GUARD_S
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,7 @@
 """/article add | remove | list | info and articles per server, and the background feed poll — via SimCord.
 
 The bot runs on its own copy of the seed article with a real engine; the pages and feeds it fetches
-are served by a real HTTP server on 127.0.0.1 (``tests/webserver.py``), which the config allows.
+are served by a real HTTP server on 127.0.0.1 (``bot/devtools/pages.py``), which the config allows.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ import yaml
 
 from bot import create_bot
 from bot.config import load_config
-from bot.engine import Engine
-from tests.test_extract import NEWS_PAGE
-
-from ..waits import GUARD_S
-from .conftest import ROOT
+from bot.qa.engine import Engine
+from tests.support.pages import NEWS_PAGE
+from tests.support.project import REPO as ROOT
+from tests.support.waits import GUARD_S
 
 TRAM = "halverton-approves-blue-line-tram-after-decade-of-debate"
 TRAM_QUESTION = "how long will the tram line be"

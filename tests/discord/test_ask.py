@@ -34,7 +34,7 @@ async def test_each_tier_is_shown_in_the_embed(simcord_env, private_corpus, bot_
     """The three tiers through the real bot: an answer, an unsure answer (hedged), not covered."""
     from bot import create_bot
     from bot.config import load_config
-    from bot.engine import Engine
+    from bot.qa.engine import Engine
 
     guild = simcord_env.create_guild()
     channel = guild.create_text_channel("general")

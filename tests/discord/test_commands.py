@@ -10,7 +10,7 @@ import threading
 import discord
 import pytest
 
-from ..waits import GUARD_S
+from tests.support.waits import GUARD_S
 
 
 @pytest.mark.parametrize("length, most", [("short", 2), ("medium", 4), ("long", 7)])

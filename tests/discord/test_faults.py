@@ -12,7 +12,7 @@ import pytest
 
 from bot import create_bot
 from bot.config import load_config
-from bot.engine import Engine
+from bot.qa.engine import Engine
 
 pytestmark = pytest.mark.private_corpus
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from simcord.backend.errors import BackendError
 
-from ..hostile import CATALOGUE, SENTENCE
+from tests.support.hostile import CATALOGUE, SENTENCE
 
 
 @pytest.mark.parametrize("name, question, expected", CATALOGUE, ids=[c[0] for c in CATALOGUE])

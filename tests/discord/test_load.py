@@ -12,7 +12,7 @@ import ctypes
 import gc
 import os
 
-from bot.discord.burst import QUESTIONS, burst
+from bot.devtools.burst import QUESTIONS, burst
 
 USERS, PER_USER = 50, 10
 

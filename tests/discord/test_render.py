@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import discord
 
-from bot.answer import Answer, Passage, Tier
+from bot.confidence.tiers import Tier
+from bot.corpus.article import Sentence
 from bot.discord.render import answer_embed, summary_embed
-from bot.engine import Summary
-from bot.ingest import Sentence
+from bot.qa.answer import Answer
+from bot.qa.engine import Summary
+from bot.retrieval.values import Passage
 
 
 def sentence(i: int, text: str, paragraph: int = 1) -> Sentence:

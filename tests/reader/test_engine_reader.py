@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.reader.weights import SHIPPED, WEIGHTS_NAME
 
 QUESTION = "When will construction begin?"

@@ -1,0 +1,59 @@
+"""What the engine answers: a passage, how sure it is (a tier and a calibrated confidence), the span.
+
+These are the values that cross from the engine to the CLI and the Discord layer; they know
+nothing of how they were computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.confidence.tiers import Judgement, Tier
+from bot.retrieval.values import Evidence, Passage, Ranking
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The engine's reply: the first passage (the answer, or the closest one) and the next ones.
+
+    ``confidence`` is the calibrated probability that the first passage answers the question;
+    ``coverage`` the probability that the article answers it at all. ``span`` marks the short
+    answer inside the first passage's sentence (character offsets), when one was found.
+    """
+
+    question: str
+    tier: Tier
+    confidence: float
+    passage: Passage | None
+    others: tuple[Passage, ...] = ()
+    article_title: str | None = None
+    article_source: str | None = None
+    coverage: float | None = None
+    span: tuple[int, int] | None = None
+    expected: str = "other"
+    evidence: Evidence | None = None
+
+    @property
+    def abstained(self) -> bool:
+        """Only "not covered" is an abstention; an unsure answer is still an answer."""
+        return self.tier is Tier.NOT_COVERED
+
+    @property
+    def ranked(self) -> list[Passage]:
+        return ([self.passage] if self.passage else []) + list(self.others)
+
+    @property
+    def span_text(self) -> str | None:
+        if self.span is None or self.passage is None:
+            return None
+        return self.passage.sentence.text[self.span[0]:self.span[1]]
+
+    @classmethod
+    def of(cls, ranking: Ranking, judged: Judgement) -> Answer:
+        """The answer a ranking makes once its tier is judged."""
+        return cls(
+            question=ranking.question, tier=judged.tier, confidence=round(judged.confidence, 3),
+            passage=ranking.passages[0], others=ranking.passages[1:], article_title=ranking.article_title,
+            article_source=ranking.article_source, coverage=round(judged.coverage, 3), span=ranking.span,
+            expected=ranking.expected, evidence=ranking.evidence,
+        )

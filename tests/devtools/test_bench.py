@@ -1,0 +1,41 @@
+"""`article-bot bench` prints its figures and, with --json, one JSON object on the last line."""
+
+from __future__ import annotations
+
+import json
+
+from bot.cli.main import main
+
+
+def test_bench_json_figures(make_project, capsys):
+    project = make_project(bakery=True, ann_threshold=50)
+    assert main(["bench", "--asks", "5", "--build-sample", "30", "--corpus-size", "200", "--burst", "--json",
+                 "--config", str(project.config_path)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    figures = json.loads(out[-1])
+    for key in ("p50_ms", "p95_ms", "p99_ms", "encoder_p50_ms", "ratio", "cold_ask_s", "cold_build_s",
+                "build_sents_per_s", "rss_mb", "corpus_size", "scale_query_p50_ms", "scale_query_p99_ms",
+                "scale_lexical_p50_ms", "scale_recall_at_10", "scale_rss_mb", "burst_loop_lag_worst_ms",
+                "burst_loop_lag_p99_ms", "burst_s"):
+        assert key in figures, key
+    assert figures["asks"] == 5 and figures["p50_ms"] > 0 and figures["ratio"] > 0
+    assert figures["cold_ask_s"] > 0 and figures["build_sents_per_s"] > 0
+    assert figures["scale_approximate"] is True and 0.9 <= figures["scale_recall_at_10"] <= 1.0
+    assert 150 <= figures["corpus_size"] <= 220
+    # The burst through SimCord: every question got exactly one reply; the lag is reported.
+    assert figures["burst_questions"] == 500 and figures["burst_lost"] == figures["burst_duplicated"] == 0
+    assert figures["burst_answers"] + figures["burst_cooldown_notices"] == 500
+    assert 0 <= figures["burst_loop_lag_p99_ms"] <= figures["burst_loop_lag_worst_ms"]
+
+
+def test_bench_incremental_figures(make_project, capsys):
+    """The incremental run: a library of N articles, one more added, start-up on it (hashing encoders here)."""
+    project = make_project(bakery=True, ann_threshold=100)
+    assert main(["bench", "--asks", "2", "--build-sample", "0", "--no-cold", "--incremental", "8", "--json",
+                 "--config", str(project.config_path)]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["incr_articles"] == 9
+    assert figures["incr_sentences"] > 200 and figures["incr_approximate"] is True  # 8 × 30 rows, over 100: HNSW
+    for key in ("incr_embed_s", "incr_add_s", "incr_add_budget_s", "incr_load_s", "incr_startup_s"):
+        assert figures[key] > 0, key
+    assert abs(figures["incr_add_budget_s"] - (1.5 * figures["incr_embed_s"] + 1.0)) < 0.002

@@ -1,0 +1,1 @@
+"""What the tests share: projects on disk, pages, waits, hostile inputs (imported, never from conftest.py)."""
