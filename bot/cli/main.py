@@ -42,7 +42,7 @@ def cmd_add(args) -> int:
 
     start = time.perf_counter()
     index, art_id = add(load_config(args.config), args.source, args.id)
-    info = next(a for a in index.articles if a.id == art_id)
+    info = index.article(art_id)
     print(f"added {art_id}: {info.sentences} sentences, {info.language} — {info.title}"
           + (f" ({info.url})" if info.url else "") + f" [{time.perf_counter() - start:.1f} s]")
     return 0

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
 from pathlib import Path
 
 import discord
@@ -40,6 +39,7 @@ from bot.discord.render import COLOUR_ANSWER, COLOUR_SUMMARY, clip, fit, safe
 from bot.discord.tree import allowed_to_manage, defer, in_server, send_ephemeral
 from bot.errors import ArticleBotError, InputError
 from bot.index.records import ArticleInfo
+from bot.library.store import Upload
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class Articles(commands.GroupCog, group_name="article",
         if art_id is None:
             await send_ephemeral(interaction, label(lang, "no_articles"))
             return
-        info = next(a for a in index.articles if a.id == art_id)
+        info = index.article(art_id)
         embed = article_embed(info, lang)
         manifest = engine.index.manifest
         embed.add_field(name=label(lang, "built"), value=str(manifest.get("built_at", "?")))
@@ -203,14 +203,8 @@ class Articles(commands.GroupCog, group_name="article",
         problem = content_problem(file.filename, data)
         if problem:
             raise InputError(problem)
-        with tempfile.TemporaryDirectory(prefix="article-bot-upload-") as tmp:
-            path = Path(tmp) / safe_filename(file.filename)
-            path.write_bytes(data)
-            try:
-                return await self.bot.run_library(engine.add, str(path), art_id, server)
-            except ArticleBotError as err:  # name the attachment, not the scratch file it was saved to
-                err.args = (str(err).replace(str(path), file.filename),)
-                raise
+        upload = Upload(file.filename, data, safe_filename(file.filename))  # parsed from memory: messages name it
+        return await self.bot.run_library(engine.add, upload, art_id, server)
 
     @app_commands.command(name="remove", description=_("Remove an article this server added"))
     @app_commands.describe(article=_("The article to remove"))

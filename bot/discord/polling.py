@@ -69,12 +69,12 @@ class Polling(commands.Cog):
 
     async def _announce(self, report) -> None:
         """One embed per new article in its feed's announce channel."""
-        articles = {a.id: a for a in self.bot.engine.index.articles}
+        index = self.bot.engine.index
         for result in report.feeds:
             channel_id = result.feed.announce_channel
             if channel_id is None:
                 continue
-            added = [articles[a.id] for a in result.added if a.id in articles]
+            added = [index.article(a.id) for a in result.added if index.article(a.id) is not None]
             if not added:
                 continue
             try:

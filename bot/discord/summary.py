@@ -40,7 +40,7 @@ class Summary(commands.Cog):
         if not await defer(interaction):
             return
         result = await self.bot.run_engine(engine.summary, length, focus, article, scope)
-        info = next((a for a in engine.index.articles if a.id == result.article), None)
+        info = engine.index.article(result.article)
         embed = summary_embed(result, lang_of(interaction.locale), key_points, info.source if info else None)
         await interaction.followup.send(embed=embed)
 

@@ -20,6 +20,9 @@ from bot.errors import InputError
 from bot.index.maintenance import ensure_index, load_encoders, lock
 from bot.index.records import ArticleInfo
 from bot.index.sentence_index import SentenceIndex
+from bot.library.store import Upload
+from bot.library.store import add as library_add
+from bot.library.store import remove as library_remove
 from bot.qa.answer import Answer
 from bot.reader.read import load_reader
 from bot.retrieval.rank import Retriever
@@ -139,28 +142,24 @@ class Engine:
     # Every swap happens under the library lock, right after the change it serves: swaps are in the
     # order of the changes, so an older index never replaces a newer one (a reload, an add and a feed
     # poll running at once, from different threads).
-    def add(self, source: str, art_id: str | None = None, server: str | None = None,
+    def add(self, source: str | Upload, art_id: str | None = None, server: str | None = None,
             url_only: bool = False) -> ArticleInfo:
-        """Add an article (URL or file) for ``server`` (None: shared) and serve it (``library.add``).
+        """Add an article (URL, file or upload) for ``server`` (None: shared) and serve it (``library.add``).
 
         For a server, an id made from a title that is taken gets ``-2``, ``-3``...; ``url_only``: only
         an http(s) URL (what comes from Discord)."""
-        from bot.library.store import add
-
-        index, new_id = add(self.config, source, art_id, encoders=self._encoders, server=server, url_only=url_only,
-                            unique=server is not None, on_index=self._swap)
-        return next(a for a in index.articles if a.id == new_id)
+        index, new_id = library_add(self.config, source, art_id, encoders=self._encoders, server=server,
+                                    url_only=url_only, unique=server is not None, on_index=self._swap)
+        return index.article(new_id)
 
     def remove(self, art_id: str, server: str | None = None) -> None:
         """Remove an article; with ``server``, only one of that server's own (``library.remove``)."""
-        from bot.library.store import remove
-
         with lock(self.config):
-            self._swap(remove(self.config, art_id, encoders=self._encoders, server=server))
+            self._swap(library_remove(self.config, art_id, encoders=self._encoders, server=server))
 
     def poll_feeds(self, now: float | None = None, due_only: bool = False):
         """Poll the configured feeds (``bot/library/feeds.py``), serve what they added; returns the poll's report."""
-        from bot.library.feeds import poll
+        from bot.library.feeds import poll  # feedparser: only when a feed is polled
 
         return poll(self.config, encoders=self._encoders, now=now, due_only=due_only, on_index=self._swap)
 
@@ -216,7 +215,7 @@ class Engine:
         art_id = self.resolve_article(article, scope, index) or self._visible(scope, index)[0]
         if focus is not None:
             focus = clean_question(focus, self.config.retrieval.max_question_chars)
-        art = next(a for a in index.articles if a.id == art_id)
+        art = index.article(art_id)
         sentences = summarize(retriever, art_id, length=length, focus=focus, cfg=self.config.summary)
         return Summary(art_id, art.title, tuple(sentences), length, focus)
 
