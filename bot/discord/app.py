@@ -35,8 +35,8 @@ from bot.qa.engine import Engine, Scope
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.discord.ask", "bot.discord.summary", "bot.discord.admin", "bot.discord.articles",
-              "bot.discord.insights", "bot.discord.polling")
+EXTENSIONS = ("bot.discord.ask", "bot.discord.summary", "bot.discord.help", "bot.discord.admin",
+              "bot.discord.articles", "bot.discord.insights", "bot.discord.polling")
 
 #: Changes to the articles at once (mostly waiting on web sites; their writes take turns on the lock).
 LIBRARY_WORKERS = 4

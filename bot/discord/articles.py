@@ -36,7 +36,7 @@ from bot.discord.app import ArticleBot, owner_of
 from bot.discord.ask import article_autocomplete
 from bot.discord.i18n import label, lang_of
 from bot.discord.render import COLOUR_ANSWER, COLOUR_SUMMARY, clip, fit, safe
-from bot.discord.tree import allowed_to_manage, defer, in_server, send_ephemeral
+from bot.discord.replies import allowed_to_manage, defer, in_server, send_ephemeral
 from bot.errors import ArticleBotError, InputError
 from bot.index.records import ArticleInfo
 from bot.library.store import Upload

@@ -14,7 +14,8 @@ from discord.ext import commands
 from bot.discord.app import ArticleBot
 from bot.discord.i18n import label, lang_of
 from bot.discord.render import clip, safe
-from bot.discord.tree import defer, error_text, send_ephemeral
+from bot.discord.replies import defer, send_ephemeral
+from bot.discord.tree import error_text
 from bot.errors import InputError
 from bot.qa.engine import clean_question
 

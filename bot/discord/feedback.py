@@ -14,7 +14,8 @@ import logging
 import discord
 
 from bot.discord.i18n import label, lang_of
-from bot.discord.tree import error_text, send_ephemeral
+from bot.discord.replies import send_ephemeral
+from bot.discord.tree import error_text
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from bot.discord.app import ArticleBot
 from bot.discord.i18n import label, lang_of
 from bot.discord.journal import Stats
 from bot.discord.render import COLOUR_SUMMARY, clip, fit, safe, text_embed
-from bot.discord.tree import allowed_to_manage, defer, send_ephemeral
+from bot.discord.replies import allowed_to_manage, defer, send_ephemeral
 
 
 def stats_embed(stats: Stats, lang: str, retention_days: int | None) -> discord.Embed:

@@ -10,8 +10,7 @@ import discord
 
 from bot.confidence.tiers import Tier
 from bot.discord.i18n import label
-from bot.qa.answer import Answer
-from bot.qa.engine import Summary
+from bot.qa.answer import Answer, Summary
 from bot.qa.render import CLOSEST_MIN, bar
 from bot.retrieval.values import Passage
 

@@ -13,11 +13,11 @@ from bot.discord.app import ArticleBot
 from bot.discord.ask import article_autocomplete
 from bot.discord.i18n import label, lang_of
 from bot.discord.render import safe, summary_embed
-from bot.discord.tree import defer, send_ephemeral
+from bot.discord.replies import defer, send_ephemeral
 from bot.errors import InputError
 
 
-class Summary(commands.Cog):
+class Summaries(commands.Cog):
     def __init__(self, bot: ArticleBot) -> None:
         self.bot = bot
 
@@ -46,4 +46,4 @@ class Summary(commands.Cog):
 
 
 async def setup(bot: ArticleBot) -> None:
-    await bot.add_cog(Summary(bot))
+    await bot.add_cog(Summaries(bot))

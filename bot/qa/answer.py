@@ -1,4 +1,5 @@
-"""What the engine answers: a passage, how sure it is (a tier and a calibrated confidence), the span.
+"""What the engine answers: a passage, how sure it is (a tier and a calibrated confidence), the span;
+and its summaries.
 
 These are the values that cross from the engine to the CLI and the Discord layer; they know
 nothing of how they were computed.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.confidence.tiers import Judgement, Tier
+from bot.corpus.article import Sentence
 from bot.retrieval.values import Evidence, Passage, Ranking
 
 
@@ -57,3 +59,15 @@ class Answer:
             article_source=ranking.article_source, coverage=round(judged.coverage, 3), span=ranking.span,
             expected=ranking.expected, evidence=ranking.evidence,
         )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An extractive summary: sentences in article order."""
+
+    article: str
+    title: str
+    sentences: tuple[Sentence, ...]
+    length: str
+    focus: str | None
+

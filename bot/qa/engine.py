@@ -23,7 +23,7 @@ from bot.index.sentence_index import SentenceIndex
 from bot.library.store import Upload
 from bot.library.store import add as library_add
 from bot.library.store import remove as library_remove
-from bot.qa.answer import Answer
+from bot.qa.answer import Answer, Summary
 from bot.reader.read import load_reader
 from bot.retrieval.rank import Retriever
 
@@ -53,17 +53,6 @@ class Scope:
 
     def sees(self, article: ArticleInfo) -> bool:
         return article.server is None or article.server == self.server
-
-
-@dataclass(frozen=True)
-class Summary:
-    """An extractive summary: sentences in article order."""
-
-    article: str
-    title: str
-    sentences: tuple
-    length: str
-    focus: str | None
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ import discord
 from bot.confidence.tiers import Tier
 from bot.corpus.article import Sentence
 from bot.discord.render import answer_embed, summary_embed
-from bot.qa.answer import Answer
-from bot.qa.engine import Summary
+from bot.qa.answer import Answer, Summary
 from bot.retrieval.values import Passage
 
 
