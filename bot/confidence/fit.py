@@ -25,6 +25,7 @@ the one left out, which is how the fit will meet an article it has never seen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -47,7 +48,13 @@ class Observation:
     trap: bool = False
 
 
-def observe(engine, items: list[Item], group: str) -> list[Observation]:
+class Asker(Protocol):
+    """What the fit asks its questions of: the engine (``bot/qa/engine.py``), a stage above this one."""
+
+    def ask(self, question: str, k: int = 3, article: str | None = None) -> Any: ...
+
+
+def observe(engine: Asker, items: list[Item], group: str) -> list[Observation]:
     """Ask every item; keep the evidence about the first passage and whether it is right."""
     out = []
     for item in items:

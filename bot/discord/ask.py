@@ -77,7 +77,7 @@ class Ask(commands.Cog):
             return message.content
         return None
 
-    def _watched(self, channel) -> bool:
+    def _watched(self, channel: discord.abc.Messageable) -> bool:
         """A question-mark channel (by id or name), or a thread in one."""
         wanted = self.bot.config.discord.question_channels
         parent = getattr(channel, "parent", None)

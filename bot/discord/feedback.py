@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 import discord
 
@@ -30,7 +31,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"fb:(?P<vo
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button,
-                             match) -> VoteButton:
+                             match: re.Match[str]) -> VoteButton:
         return cls(match["vote"], match["answer"])
 
     async def callback(self, interaction: discord.Interaction) -> None:

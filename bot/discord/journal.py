@@ -24,8 +24,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: What became of a question.
 OUTCOMES = ("answer", "unsure", "not_covered", "error")
@@ -157,7 +160,7 @@ class Journal:
             self._conn = None
         self._salt = None
 
-    def _guard(self, what: str, func, default):
+    def _guard(self, what: str, func: Callable[[sqlite3.Connection], T], default: T) -> T:
         """Run ``func(conn)`` under the lock; a database error is logged once and ``default`` returned.
 
         On an error the transaction is rolled back and the connection closed before the lock is let go,
@@ -327,7 +330,7 @@ class Journal:
         return len(rows)
 
 
-def _cell(value):
+def _cell(value: object) -> object:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

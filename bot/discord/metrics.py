@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
 from bot.discord.journal import OUTCOMES
+
+if TYPE_CHECKING:  # annotations only
+    from bot.discord.app import ArticleBot
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +36,7 @@ BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 class _JournalCollector:
     """All-time questions by outcome, read from the journal at each scrape."""
 
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: ArticleBot) -> None:
         self.bot = bot
 
     def collect(self):
@@ -47,7 +51,7 @@ class _JournalCollector:
 class Metrics:
     """The bot's metrics (one registry per bot, so tests and restarts never share counters)."""
 
-    def __init__(self, bot) -> None:
+    def __init__(self, bot: ArticleBot) -> None:
         self.bot = bot
         self.registry = CollectorRegistry()
         self.questions = Counter("articlebot_questions", "Questions answered since start, by outcome",

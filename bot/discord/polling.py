@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands
@@ -25,6 +26,9 @@ from discord.ext import commands
 from bot.discord.app import ArticleBot
 from bot.discord.articles import article_embed
 from bot.discord.i18n import label, lang_of
+
+if TYPE_CHECKING:  # annotations only
+    from bot.library.feeds import PollReport
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +71,7 @@ class Polling(commands.Cog):
             self.polled.set()
             await asyncio.sleep(max(delay, MIN_SLEEP_S))
 
-    async def _announce(self, report) -> None:
+    async def _announce(self, report: PollReport) -> None:
         """One embed per new article in its feed's announce channel."""
         index = self.bot.engine.index
         for result in report.feeds:

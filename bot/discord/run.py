@@ -13,9 +13,13 @@ import os
 import re
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Config
 from bot.errors import ArticleBotError, ConfigError
+
+if TYPE_CHECKING:  # annotations only: discord.py is imported when the bot runs
+    from bot.discord.app import ArticleBot
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +100,7 @@ def check(config: Config) -> int:
     return 0
 
 
-def close_on_signals(bot) -> None:
+def close_on_signals(bot: ArticleBot) -> None:
     """SIGTERM and SIGINT close the bot (gateway, HTTP session, worker pool) instead of killing it."""
     loop = asyncio.get_running_loop()
 

@@ -21,8 +21,10 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -32,10 +34,18 @@ from bot.corpus.article import ARTICLE_SUFFIXES, HTML_SUFFIXES, Article, article
 from bot.corpus.parse import parse_text
 from bot.errors import ArticleError, InputError
 from bot.files import write_atomic
+from bot.index.encoders import Encoder
 from bot.index.maintenance import lock
+from bot.index.sentence_index import SentenceIndex
 from bot.library.ids import Held, base_id, check_duplicate, check_id, slug, unique_id, without_suffix
 
+if TYPE_CHECKING:  # annotations only: trafilatura is imported when a page is read
+    from bot.corpus.extract import Extracted
+
 log = logging.getLogger(__name__)
+
+#: Loaded encoders by role (``dense``, ``topic``), as ``index.maintenance.load_encoders`` gives them.
+Encoders = dict[str, Encoder]
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -108,7 +118,7 @@ def incoming_bytes(name: str, data: bytes, suffix: str, fallback_id: str, sideca
     return Incoming(text, sidecar, name, fallback_id)
 
 
-def _page_meta(page) -> dict[str, str]:
+def _page_meta(page: Extracted) -> dict[str, str]:
     """A web page's sidecar: the extractor's fields, and its site as the article's ``source``.
     The page's declared language is not kept: the text's detected language decides the stemmer."""
     meta = {k: v for k, v in page.sidecar().items() if k != "language"}
@@ -201,7 +211,8 @@ def prepare(config: Config, source: str | Upload, art_id: str | None = None, *, 
     return Prepared(art_id, text, meta, incoming.origin, art.title, art.language, len(art.sentences))
 
 
-def commit(config: Config, items: list[Prepared], encoders=None, replacing: frozenset[str] = frozenset()):
+def commit(config: Config, items: list[Prepared], encoders: Encoders | None = None,
+           replacing: frozenset[str] = frozenset()) -> SentenceIndex:
     """Write ``items`` to ``articles/`` and index them in one update; returns the new index.
 
     Everything or nothing: on any failure the files written are removed and the replaced ones put back.
@@ -242,8 +253,9 @@ def commit(config: Config, items: list[Prepared], encoders=None, replacing: froz
     return index
 
 
-def add(config: Config, source: str | Upload, art_id: str | None = None, now: str | None = None, encoders=None,
-        server: str | None = None, *, url_only: bool = False, unique: bool = False, on_index=None):
+def add(config: Config, source: str | Upload, art_id: str | None = None, now: str | None = None,
+        encoders: Encoders | None = None, server: str | None = None, *, url_only: bool = False, unique: bool = False,
+        on_index: Callable[[SentenceIndex], None] | None = None) -> tuple[SentenceIndex, str]:
     """Add ``source`` to the library and index it; returns (the new index, the article id).
 
     ``encoders``: already loaded ones (the bot's), else the configured ones are loaded. ``unique``: an
@@ -287,7 +299,8 @@ def _owner(path: Path) -> str | None:
         return None
 
 
-def remove(config: Config, art_id: str, encoders=None, *, server: str | None = None):
+def remove(config: Config, art_id: str, encoders: Encoders | None = None, *,
+           server: str | None = None) -> SentenceIndex:
     """Delete an article's file and sidecar from ``articles/`` and drop it from the index. The files are
     set aside first and put back if the index cannot be updated (the last article, a full disk...).
 
@@ -331,7 +344,7 @@ def remove(config: Config, art_id: str, encoders=None, *, server: str | None = N
     return index
 
 
-def listing(index) -> list[dict]:
+def listing(index: SentenceIndex) -> list[dict]:
     """One entry per indexed article (id order), then one per skipped file with ``skipped``: the reason."""
     out: list[dict] = [a.to_json() for a in sorted(index.articles, key=lambda a: a.id)]
     out += [{"id": article_id(Path(s.stamp.name)), "file": s.stamp.name, "skipped": s.reason} for s in index.skipped]

@@ -12,6 +12,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.confidence.model import Calibration, calibration_key, describe, load_calibration
 from bot.confidence.tiers import judge
@@ -26,6 +27,9 @@ from bot.library.store import remove as library_remove
 from bot.qa.answer import Answer, Summary
 from bot.reader.read import load_reader
 from bot.retrieval.rank import Retriever
+
+if TYPE_CHECKING:  # annotations only
+    from bot.library.feeds import PollReport
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +150,7 @@ class Engine:
         with lock(self.config):
             self._swap(library_remove(self.config, art_id, encoders=self._encoders, server=server))
 
-    def poll_feeds(self, now: float | None = None, due_only: bool = False):
+    def poll_feeds(self, now: float | None = None, due_only: bool = False) -> PollReport:
         """Poll the configured feeds (``bot/library/feeds.py``), serve what they added; returns the poll's report."""
         from bot.library.feeds import poll  # feedparser: only when a feed is polled
 

@@ -7,10 +7,15 @@ an answer for top-1/top-3 and for ``false_abstain`` alike, as EVAL_FORMAT.md sco
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.corpus.questions import Item, norm
 from bot.corpus.text import detect_language
+
+if TYPE_CHECKING:  # annotations only
+    from bot.qa.engine import Engine
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class Outcome:
         return not self.abstained and self.rank == 1
 
 
-def run_eval(engine, items: list[Item]) -> list[Outcome]:
+def run_eval(engine: Engine, items: list[Item]) -> list[Outcome]:
     """Ask every question through ``engine`` (the same path the bot uses)."""
     out = []
     for item in items:
@@ -88,7 +93,7 @@ def metrics(outcomes: list[Outcome]) -> dict:
     unrelated = [o for o in off if not o.item.trap]
     spans = [o for o in on if o.item.answer is not None]
 
-    def share(xs: list, pred, empty: float | None = 0.0) -> float | None:
+    def share(xs: list, pred: Callable[[Outcome], bool], empty: float | None = 0.0) -> float | None:
         return round(sum(1 for x in xs if pred(x)) / len(xs), 4) if xs else empty
 
     return {

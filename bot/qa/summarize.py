@@ -13,9 +13,15 @@ sentence.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from bot.config import SummaryConfig
+
+if TYPE_CHECKING:  # annotations only
+    from bot.corpus.article import Sentence
+    from bot.retrieval.rank import Retriever
 
 LENGTHS = {"short": 2, "medium": 4, "long": 7}
 
@@ -36,8 +42,8 @@ def mmr(relevance: np.ndarray, similarity: np.ndarray, n: int, lam: float) -> li
     return picked
 
 
-def summarize(retriever, article: str, length: str = "medium", focus: str | None = None,
-              cfg: SummaryConfig | None = None) -> list:
+def summarize(retriever: Retriever, article: str, length: str = "medium", focus: str | None = None,
+              cfg: SummaryConfig | None = None) -> list[Sentence]:
     """The summary's sentences (``Sentence`` rows) in article order."""
     cfg = cfg or SummaryConfig()
     if length not in LENGTHS:

@@ -17,7 +17,7 @@ import numpy as np
 from bot.corpus.article import Sentence
 from bot.corpus.terms import capitalised_words
 from bot.retrieval.kinds import Kind, find_spans, has_kind
-from bot.retrieval.signals import ArticleWords, CandidateSignals, QuestionSignals
+from bot.retrieval.signals import ArticleWords, CandidateSignals, QuestionSignals, VocabVectors
 from bot.retrieval.values import Evidence
 
 
@@ -33,7 +33,7 @@ def damped(bm25: np.ndarray, damping: float = 3.0) -> np.ndarray:
 
 
 def gather(q: QuestionSignals, c: CandidateSignals, fused: np.ndarray, order: np.ndarray,
-           rows: list[Sentence], article_words: ArticleWords, expected: Kind, vocab_vectors,
+           rows: list[Sentence], article_words: ArticleWords, expected: Kind, vocab_vectors: VocabVectors,
            reader: dict[str, float | None] | None = None) -> Evidence:
     """The evidence about the passage ``order[0]`` (indexes into the candidate arrays); ``reader``: the
     reader's own (``Verdict.evidence``), when it read."""
@@ -77,7 +77,8 @@ SUBJECT_PASSAGES = 5
 
 
 def _kind_beside_subject(q: QuestionSignals, c: CandidateSignals, order: np.ndarray, rows: list[Sentence],
-                         article_words: ArticleWords, grounding: list[float], expected: Kind, vocab_vectors) -> bool:
+                         article_words: ArticleWords, grounding: list[float], expected: Kind,
+                         vocab_vectors: VocabVectors) -> bool:
     """Whether one of the best passages names everything the question's subject is made of and holds an
     answer of the expected kind: "how old is the mayor" wants an age in a sentence about the mayor,
     not the age of someone else in the article."""

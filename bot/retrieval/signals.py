@@ -9,6 +9,7 @@ whole corpus.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -24,6 +25,10 @@ FUZZY_RATIO = 0.8
 #: the same kind that the article does not contain" ("samsung" next to "Xiaomi").
 NAME_NEIGHBOUR_SIM = 0.5
 FUZZY_CACHE = 100_000
+
+
+#: Topic-encoder vectors of those of some words that are in the index's vocabulary (``Retriever.vocab_vectors``).
+VocabVectors = Callable[[list[str]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ class ArticleWords:
         return max((sim for t, sim in nearest if fold(t) in mine and fold(t) not in names), default=0.0)
 
     def in_sentence(self, text: str, article: str, qwords: tuple[str, ...], word_vecs: np.ndarray | None,
-                    vocab_vectors) -> list[float]:
+                    vocab_vectors: VocabVectors) -> list[float]:
         """How well each question word is found in one sentence: 1 exactly (or by its stem), its fuzzy
         ratio, else its best topic-encoder cosine with a word of the sentence (a translation)."""
         lang = self.languages.get(article, "en")
