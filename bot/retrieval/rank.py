@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.config import RetrievalConfig
+from bot.index import ann
 from bot.index.encoders import Encoder
 from bot.index.sentence_index import SentenceIndex
 from bot.reader import Passage as ReaderPassage
@@ -86,11 +87,7 @@ class Retriever:
         self._vocab_id = {w: i for i, w in enumerate(index.vocab)}
         self._answerable = np.array([r.answerable for r in self.rows], dtype=bool)
         self._article_of = np.array([r.article for r in self.rows])
-        # One FAISS thread: its OpenMP pool otherwise spins against the encoders' threads on small
-        # searches (measured on 2 cores: p50 21 ms with 2 threads, 15 ms with 1).
-        import faiss
-
-        faiss.omp_set_num_threads(1)
+        ann.one_thread()  # FAISS's OpenMP pool spins against the encoders' threads on small searches
         self.has_topic = topic is not None and "topic.sent" in index.views
         self.has_vocab = self.has_topic and bool(index.vocab)
         if not index.approximate:  # small: keep the matrices for one matmul per question
