@@ -70,7 +70,7 @@ def text_digest(text: str) -> str:
 
 def normal_url(url: str) -> str:
     """What "the same source" means: no outer spaces, trailing slash, fragment or case."""
-    return url.strip().rstrip("/").split("#")[0].lower()
+    return url.strip().split("#")[0].rstrip("/").lower()
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,6 @@ def test_the_same_source_or_the_same_text_is_a_duplicate_named_by_its_place():
     check_duplicate(None, TEXT, "x", None, [held("an unreadable file", text=None)])  # unreadable: never the same
 
 
-@pytest.mark.xfail(strict=True, reason="bug in normal_url: the trailing slash is stripped before the fragment is "
-                   "cut, so '.../tram/#top' keeps its slash and is not the same source as '.../tram'")
 def test_a_trailing_slash_before_a_fragment_is_the_same_source():
     library = [held("already in the library as 'tram'", "https://news.example/tram")]
     with pytest.raises(Duplicate):
