@@ -179,7 +179,9 @@ def parse_text(text: str, art_id: str, meta: dict[str, str] | None = None, *, wh
     """Split an article given as a string, as :func:`parse_article` would split it saved as
     ``<art_id>.txt`` (UTF-8) with ``meta`` as its sidecar; errors name ``where`` (default: the id)."""
     side = {k: str(v) for k, v in (meta or {}).items() if k in SIDECAR_KEYS and v}
-    return _parse(text, art_id, side, where or art_id, Path(f"{art_id}.txt"), text.encode("utf-8"), 0, None)
+    raw = text.encode("utf-8")
+    body = text[1:] if text.startswith("\ufeff") else text  # a byte-order mark, as utf-8-sig reads it
+    return _parse(body, art_id, side, where or art_id, Path(f"{art_id}.txt"), raw, len(text) - len(body), None)
 
 
 def _parse(original: str, art_id: str, meta: dict[str, str], where: str, path: Path, raw: bytes, offset: int,

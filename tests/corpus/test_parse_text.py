@@ -63,9 +63,6 @@ def test_errors_name_where_not_a_path(text, message):
     assert str(default.value).startswith("tram.en: ")  # the id, when no where is given
 
 
-@pytest.mark.xfail(strict=True, reason="parse_text keeps a leading BOM in the text it splits, so the first "
-                   "sentence starts at 0 (BOM included) where parse_article, which reads the file as utf-8-sig, "
-                   "starts it at 1; no caller passes a BOM today (bot/library/store.py decodes utf-8-sig)")
 def test_a_leading_bom_splits_as_the_saved_file_does(tmp_path):
     text = "\ufeff" + TRAM_TEXT
     from_file = parse_article(saved(tmp_path, "tram.en", text, None))
