@@ -1,4 +1,4 @@
-"""bot/config.py: paths relative to the file, defaults, and one ConfigError naming key and file."""
+"""bot/config/ (values.py, load.py): paths relative to the file, defaults, and one ConfigError naming key and file."""
 
 from __future__ import annotations
 
