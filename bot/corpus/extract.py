@@ -20,7 +20,8 @@ from trafilatura import bare_extraction, load_html
 
 from bot.config import FetchConfig
 from bot.corpus.article import HTML_SUFFIXES, PAGE_KEYS
-from bot.corpus.fetch import fetch_sync, parse_url, shown
+from bot.corpus.fetch import fetch_sync
+from bot.corpus.urls import parse_url, shown
 from bot.errors import ArticleError
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def extract_file(path: Path) -> Extracted:
 
 
 def extract_url(url: str, cfg: FetchConfig) -> Extracted:
-    """Fetch ``url`` (see bot/corpus/fetch.py for the safety checks) and extract its article.
+    """Fetch ``url`` (see bot/corpus/urls.py and fetch.py for the safety checks) and extract its article.
 
     Raises:
         FetchError: the page cannot be fetched, or is not a web page (PDF, image...).

@@ -13,7 +13,9 @@ network the bot runs on (SSRF). Unless ``fetch.allow_private_hosts`` is set:
 Redirects are followed by hand so that every hop gets the same checks. URLs with a user name or
 password are refused: a news article needs no login, and the credentials would end up in logs,
 error messages and article sidecars. Environment proxies are ignored (``trust_env=False``): through
-a proxy the resolver would only ever see the proxy's name.
+a proxy the resolver would only ever see the proxy's name. The URL and address checks themselves
+(``parse_url``, ``is_public_address``, ``PublicResolver``) are in ``bot/corpus/urls.py``; this module
+is the HTTP side: the session, redirects, status, type and size.
 
 Feeds are polled again and again, so they are fetched politely: the caller passes the ETag and
 Last-Modified of the copy it has, the request carries them as If-None-Match / If-Modified-Since, and an
@@ -25,11 +27,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import ipaddress
 import logging
 import math
 import os
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -38,11 +38,20 @@ from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 
 import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.resolver import DefaultResolver
 from yarl import URL
 
 from bot.config import FetchConfig
+from bot.corpus.urls import (
+    ALLOW_HINT,
+    PublicResolver,
+    RefusedAddress,
+    check_literal_host,
+    checked_url,
+    parse_url,
+    problem,
+    shown,
+    where,
+)
 from bot.errors import FetchError, one_line
 
 log = logging.getLogger(__name__)
@@ -57,10 +66,7 @@ PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1"
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 RETRY_LATER = frozenset({429, 503})  # the site asks to come back later, often saying when (Retry-After)
-NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # a NAT64 gateway forwards these to the IPv4 inside
-ALLOW_HINT = "to fetch from your own network set `fetch: {allow_private_hosts: true}` in config.yaml"
 CHUNK = 64 * 1024
-SHOWN_URL_CHARS = 200  # longer URLs are cut in messages so that an error stays one readable line
 
 
 @dataclass(frozen=True)
@@ -116,75 +122,6 @@ class RetryLater(FetchError):
         self.retry_after = retry_after
 
 
-class _RefusedAddress(OSError):
-    """Raised inside the resolver; aiohttp wraps it in ClientConnectorDNSError, fetch unwraps it."""
-
-    def __init__(self, host: str, address: str) -> None:
-        super().__init__(f"{host} resolves only to non-public addresses ({address})")
-        self.host, self.address = host, address
-
-
-def is_public_address(address: str) -> bool:
-    """True if ``address`` (an IPv4 or IPv6 literal) is a public unicast address.
-
-    IPv4 embedded in IPv6 (``::ffff:127.0.0.1``, NAT64 ``64:ff9b::``, 6to4, Teredo) is judged by the
-    IPv4 inside, since that is where the packets can end up. Anything that does not parse is not public.
-    """
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped or ip in NAT64:  # the IPv4 address itself, reached over IPv6
-            return is_public_address(str(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)))
-        tunnelled = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if tunnelled is not None and not is_public_address(str(tunnelled)):
-            return False
-    return ip.is_global and not (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast
-                                 or ip.is_reserved or ip.is_unspecified)
-
-
-def public_results(results: list[ResolveResult]) -> list[ResolveResult]:
-    """The resolved addresses a fetch may connect to: the public ones, in the resolver's order."""
-    return [r for r in results if is_public_address(r["host"])]
-
-
-class PublicResolver(AbstractResolver):
-    """aiohttp resolver that returns only public addresses, so connections go to checked addresses."""
-
-    def __init__(self, inner: AbstractResolver | None = None) -> None:
-        self._inner = inner or DefaultResolver()
-
-    async def resolve(self, host: str, port: int = 0,
-                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
-        results = await self._inner.resolve(host, port, family)
-        public = public_results(results)
-        if not public:
-            raise _RefusedAddress(host, ", ".join(r["host"] for r in results) or "no address")
-        return public
-
-    async def close(self) -> None:
-        await self._inner.close()
-
-
-def shown(url: URL | str) -> str:
-    """``url`` for a message: without credentials, on one line, cut when very long."""
-    if isinstance(url, URL):
-        url = str(url.with_user(None)) if url.absolute and (url.user or url.password) else str(url)
-    text = " ".join(url.split())
-    return text if len(text) <= SHOWN_URL_CHARS else text[:SHOWN_URL_CHARS - 1] + "…"
-
-
-def _where(asked: str, current: URL) -> str:
-    """The URL asked for and, after a redirect, the hop that failed: how every message starts."""
-    return asked if shown(current) == asked else f"{asked} (redirected to {shown(current)})"
-
-
-def _problem(asked: str, current: URL, message: str) -> FetchError:
-    """A one-line FetchError naming the URL asked for and, after a redirect, the hop that failed."""
-    return FetchError(f"{_where(asked, current)}: {message}")
-
-
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
     """A Retry-After header as seconds from ``now``: delta-seconds, or an HTTP date (past dates: 0).
 
@@ -202,46 +139,6 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if when.tzinfo is None:  # "-0000": a UTC time whose source zone is unknown
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
-def parse_url(url: str) -> URL:
-    """``url`` as an absolute http(s) URL without credentials, or a FetchError saying what is accepted."""
-    text = url.strip()
-    try:
-        parsed = URL(text)
-        return _checked_url(shown(parsed), parsed)
-    except (ValueError, TypeError):  # UnicodeError included: a host name IDNA cannot encode
-        raise FetchError(f"{shown(text)}: not a valid web address") from None
-
-
-def _checked_url(asked: str, url: URL) -> URL:
-    """The scheme, host and credential checks every hop must pass."""
-    if not url.scheme:
-        raise _problem(asked, url, "not a web address: give the full URL, starting with https://")
-    if url.scheme not in ("http", "https"):
-        raise _problem(asked, url, f"only http:// and https:// web pages can be fetched, not {url.scheme}:")
-    if not url.host:
-        raise _problem(asked, url, "the URL has no host name")
-    if url.user or url.password:
-        raise _problem(asked, url, "URLs with a user name or password are refused: remove the 'user:pass@' part")
-    return url.with_fragment(None)
-
-
-def _check_literal_host(asked: str, url: URL, cfg: FetchConfig) -> None:
-    """Refuse a literal IP host that is not public (aiohttp connects to those without resolving).
-
-    Legacy numeric forms (``2130706433``, ``127.1``) are refused always: no real link uses them, and
-    they exist to get past checks like this one.
-    """
-    host = url.raw_host or ""  # the form aiohttp connects to (IDNA-encoded names, bare IPv6)
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        if ":" in host or host.replace(".", "").isdigit():
-            raise _problem(asked, url, f"'{host}' is not a plain IP address or host name") from None
-        return  # a host name: PublicResolver checks what it resolves to
-    if not cfg.allow_private_hosts and not is_public_address(host):
-        raise _problem(asked, url, f"refused: {host} is a private, loopback or reserved address; {ALLOW_HINT}")
 
 
 def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
@@ -327,7 +224,7 @@ async def _follow(session: aiohttp.ClientSession, start: URL, asked: str, cfg: F
     """GET ``start``, following at most ``cfg.max_redirects`` redirects, each hop checked anew."""
     current, seen = start, {start}
     while True:
-        _check_literal_host(asked, current, cfg)
+        check_literal_host(asked, current, cfg)
         try:
             async with session.get(current, allow_redirects=False) as resp:
                 target = _redirect_target(asked, current, resp)
@@ -336,11 +233,11 @@ async def _follow(session: aiohttp.ClientSession, start: URL, asked: str, cfg: F
         except aiohttp.ClientError as err:
             raise _client_error(asked, current, err, expect) from None
         except UnicodeError as err:  # a host name IDNA cannot encode ("a..b", "xn--", a 64+ letter label)
-            raise _problem(asked, current, f"the host name is not valid ({one_line(err)})") from None
+            raise problem(asked, current, f"the host name is not valid ({one_line(err)})") from None
         if target in seen:
-            raise _problem(asked, current, f"redirect loop: {shown(target)} was already visited")
+            raise problem(asked, current, f"redirect loop: {shown(target)} was already visited")
         if len(seen) > cfg.max_redirects:
-            raise _problem(asked, current, f"more than {cfg.max_redirects} redirects (fetch.max_redirects "
+            raise problem(asked, current, f"more than {cfg.max_redirects} redirects (fetch.max_redirects "
                                            "in config.yaml sets the limit)")
         log.info("fetch %s: redirected to %s", asked, shown(target))
         current = target
@@ -355,8 +252,8 @@ def _redirect_target(asked: str, current: URL, resp: aiohttp.ClientResponse) -> 
     try:
         target = current.join(URL(location))
     except (ValueError, TypeError):
-        raise _problem(asked, current, f"redirects to an invalid address {shown(location)!r}") from None
-    return _checked_url(asked, target)
+        raise problem(asked, current, f"redirects to an invalid address {shown(location)!r}") from None
+    return checked_url(asked, target)
 
 
 async def _final(asked: str, current: URL, resp: aiohttp.ClientResponse, cfg: FetchConfig, expect: Kind,
@@ -368,7 +265,7 @@ async def _final(asked: str, current: URL, resp: aiohttp.ClientResponse, cfg: Fe
         return Fetched(str(current), b"", "", None, resp.status, etag or sent.get("If-None-Match"),
                        last_modified or sent.get("If-Modified-Since"))
     if resp.status >= 300:  # a 304 to an unconditional request too: there is no copy it could refer to
-        message = f"{_where(asked, current)}: {_status_message(resp.status, resp.reason)}"
+        message = f"{where(asked, current)}: {_status_message(resp.status, resp.reason)}"
         if resp.status in RETRY_LATER:
             raise RetryLater(message, retry_after_seconds(resp.headers.get("Retry-After")))
         raise FetchError(message)
@@ -377,7 +274,7 @@ async def _final(asked: str, current: URL, resp: aiohttp.ClientResponse, cfg: Fe
     if declared:
         _check_type(asked, current, resp.content_type, expect)
     if resp.content_length is not None and resp.content_length > cfg.max_bytes:
-        raise _problem(asked, current, f"the {expect.noun} is {resp.content_length:,} bytes, over the limit of "
+        raise problem(asked, current, f"the {expect.noun} is {resp.content_length:,} bytes, over the limit of "
                                        f"{cfg.max_bytes:,} (fetch.max_bytes in config.yaml)")
     body = await _read(asked, current, resp, cfg.max_bytes, expect)
     content_type = resp.content_type if declared else _sniff(asked, current, body, expect)
@@ -391,7 +288,7 @@ async def _read(asked: str, current: URL, resp: aiohttp.ClientResponse, limit: i
     async for chunk in resp.content.iter_chunked(CHUNK):
         total += len(chunk)
         if total > limit:
-            raise _problem(asked, current, f"the {expect.noun} is over the limit of {limit:,} bytes "
+            raise problem(asked, current, f"the {expect.noun} is over the limit of {limit:,} bytes "
                                            "(fetch.max_bytes in config.yaml)")
         chunks.append(chunk)
     return b"".join(chunks)
@@ -413,7 +310,7 @@ def _check_type(asked: str, current: URL, media: str, expect: Kind) -> None:
         what = f"is a {media.split('/')[0]} file ({media}), not {expect.what}"
     else:
         what = f"is {media}, not {expect.what} (expected {expect.expected})"
-    raise _problem(asked, current, what)
+    raise problem(asked, current, what)
 
 
 MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
@@ -434,7 +331,7 @@ def _sniff(asked: str, current: URL, body: bytes, expect: Kind) -> str:
         _check_type(asked, current, "text/html", expect)
     if start.startswith(b"<"):
         return expect.sniffed
-    raise _problem(asked, current, f"the server sent no Content-Type and the body is not {expect.markup}")
+    raise problem(asked, current, f"the server sent no Content-Type and the body is not {expect.markup}")
 
 
 def _status_message(status: int, reason: str | None) -> str:
@@ -452,19 +349,19 @@ def _status_message(status: int, reason: str | None) -> str:
 def _client_error(asked: str, current: URL, err: aiohttp.ClientError, expect: Kind) -> FetchError:
     """An aiohttp error as one line: refused address, DNS failure, TLS, connection, or reading."""
     host = current.host or ""
-    if isinstance(err, aiohttp.ClientConnectorError) and isinstance(err.os_error, _RefusedAddress):
+    if isinstance(err, aiohttp.ClientConnectorError) and isinstance(err.os_error, RefusedAddress):
         refused = err.os_error
-        return _problem(asked, current, f"refused: {refused.host} resolves to a private, loopback or "
+        return problem(asked, current, f"refused: {refused.host} resolves to a private, loopback or "
                                         f"reserved address ({refused.address}); {ALLOW_HINT}")
     if isinstance(err, aiohttp.ClientConnectorDNSError):
-        return _problem(asked, current, f"cannot find host '{host}' (DNS lookup failed: check the address)")
+        return problem(asked, current, f"cannot find host '{host}' (DNS lookup failed: check the address)")
     if isinstance(err, aiohttp.ClientConnectorCertificateError):
         reason = one_line(err.certificate_error)
-        return _problem(asked, current, f"the TLS certificate of {host} is not valid ({reason})")
+        return problem(asked, current, f"the TLS certificate of {host} is not valid ({reason})")
     if isinstance(err, aiohttp.ClientSSLError):
-        return _problem(asked, current, f"TLS error with {host}: {one_line(err)}")
+        return problem(asked, current, f"TLS error with {host}: {one_line(err)}")
     if isinstance(err, aiohttp.ClientConnectorError):
         code = err.os_error.errno  # "Connection refused" says more than asyncio's "Connect call failed"
         reason = os.strerror(code) if code else err.os_error.strerror or one_line(err.os_error)
-        return _problem(asked, current, f"cannot connect to {host}:{current.port} ({reason})")
-    return _problem(asked, current, f"the connection failed while reading the {expect.noun} ({one_line(err)})")
+        return problem(asked, current, f"cannot connect to {host}:{current.port} ({reason})")
+    return problem(asked, current, f"the connection failed while reading the {expect.noun} ({one_line(err)})")

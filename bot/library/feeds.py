@@ -64,7 +64,8 @@ from typing import Any
 
 from bot.config import MIN_FEED_INTERVAL, Config, FeedConfig
 from bot.corpus.article import article_files, article_id, read_sidecar
-from bot.corpus.fetch import RetryLater, fetch_sync, shown
+from bot.corpus.fetch import RetryLater, fetch_sync
+from bot.corpus.urls import shown
 from bot.errors import ArticleBotError, FetchError, InputError, one_line
 from bot.files import write_atomic
 from bot.index.maintenance import lock

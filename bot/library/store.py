@@ -71,7 +71,7 @@ class Upload:
 
 
 def is_url(source: str) -> bool:
-    """``https://…``, ``ftp:…``, ``file:…``: anything with a scheme is a URL (bot/corpus/fetch.py refuses the
+    """``https://…``, ``ftp:…``, ``file:…``: anything with a scheme is a URL (bot/corpus/urls.py refuses the
     schemes it does not fetch); a Windows drive letter ``C:`` is a path."""
     return bool(_URL.match(source)) and not re.match(r"^[A-Za-z]:[\\/]", source)
 
@@ -191,7 +191,7 @@ def prepare(config: Config, source: str | Upload, art_id: str | None = None, *, 
     would read the bot's own disk).
     """
     if url_only:
-        from bot.corpus.fetch import parse_url
+        from bot.corpus.urls import parse_url
 
         parse_url(source)  # FetchError unless an absolute http(s) URL
     incoming = fetch_incoming(source, config)

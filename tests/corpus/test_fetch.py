@@ -1,4 +1,5 @@
-"""bot/corpus/fetch.py against a real HTTP server on 127.0.0.1, plus the address filter and the fetch config.
+"""bot/corpus/fetch.py against a real HTTP server on 127.0.0.1, plus the address filter (bot/corpus/urls.py)
+and the fetch config.
 
 The server is on a loopback address, so these tests set ``allow_private_hosts`` except where they
 test the refusal itself; the refusals must happen before any connection (the server counts requests).
@@ -17,18 +18,10 @@ import pytest
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-import bot.corpus.fetch as fetch_module
+import bot.corpus.urls as urls_module
 from bot.config import Config, FetchConfig, load_config
-from bot.corpus.fetch import (
-    FEED_ACCEPT,
-    PublicResolver,
-    RetryLater,
-    fetch,
-    fetch_sync,
-    is_public_address,
-    public_results,
-    retry_after_seconds,
-)
+from bot.corpus.fetch import FEED_ACCEPT, RetryLater, fetch, fetch_sync, retry_after_seconds
+from bot.corpus.urls import PublicResolver, is_public_address, public_results
 from bot.devtools.pages import PageServer
 from bot.errors import ConfigError, FetchError
 from tests.support.project import write_yaml
@@ -423,10 +416,10 @@ class FakeDNS(AbstractResolver):
 @pytest.fixture
 def only_127_0_0_1_is_public(monkeypatch):
     """Pretend 127.0.0.1 is a public address (the test server's) and 127.0.0.2 a private one."""
-    real = fetch_module.is_public_address
+    real = urls_module.is_public_address
     monkeypatch.setattr(FakeDNS, "answers", {})
-    monkeypatch.setattr(fetch_module, "is_public_address", lambda a: a == "127.0.0.1" or real(a))
-    monkeypatch.setattr(fetch_module, "DefaultResolver", FakeDNS)
+    monkeypatch.setattr(urls_module, "is_public_address", lambda a: a == "127.0.0.1" or real(a))
+    monkeypatch.setattr(urls_module, "DefaultResolver", FakeDNS)
 
 
 async def test_every_redirect_hop_is_checked(web_server, only_127_0_0_1_is_public):
