@@ -103,7 +103,7 @@ class FetchConfig:
 
 @dataclass(frozen=True)
 class FeedConfig:
-    """One RSS/Atom feed followed by the bot (``feeds:`` in config.yaml; see bot/library/feeds.py)."""
+    """One RSS/Atom feed followed by the bot (``feeds:`` in config.yaml; see bot/library/feeds/)."""
 
     url: str
     server: str | None = None            # the Discord server (guild id) its articles belong to; None: shared

@@ -133,7 +133,7 @@ def read_sidecar(path: Path) -> dict:
 
 #: What a sidecar may say about its article (``article-bot add`` writes the extractor's findings here).
 #: ``server``: the Discord server (guild id) the article belongs to, absent for a shared article;
-#: ``feed`` and ``guid``: the feed it came from and its item id there (``bot/library/feeds.py``).
+#: ``feed`` and ``guid``: the feed it came from and its item id there (``bot/library/feeds/``).
 SIDECAR_KEYS = ("title", "source", "url", "date", "language", "author", "site_name", "added_at", "server",
                 "feed", "guid")
 

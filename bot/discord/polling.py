@@ -4,7 +4,7 @@ Nothing here blocks the event loop or the answers: each poll (fetching feeds and
 embedding) runs in the library worker (``ArticleBot.run_library``), and the engine swaps the new
 index in one step when it is ready, so questions asked meanwhile are answered from the previous one.
 
-When to poll is decided by ``bot/library/feeds.py`` (each feed's interval, at least ``MIN_FEED_INTERVAL``,
+When to poll is decided by ``bot/library/feeds/state.py`` (each feed's interval, at least ``MIN_FEED_INTERVAL``,
 longer after errors, never sooner than a server's Retry-After): the loop polls what is due, then
 sleeps until the next feed is due. The first poll runs as soon as the bot is ready.
 

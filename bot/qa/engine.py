@@ -151,7 +151,7 @@ class Engine:
             self._swap(library_remove(self.config, art_id, encoders=self._encoders, server=server))
 
     def poll_feeds(self, now: float | None = None, due_only: bool = False) -> PollReport:
-        """Poll the configured feeds (``bot/library/feeds.py``), serve what they added; returns the poll's report."""
+        """Poll the configured feeds (``bot/library/feeds/``), serve what they added; returns the poll's report."""
         from bot.library.feeds import poll  # feedparser: only when a feed is polled
 
         return poll(self.config, encoders=self._encoders, now=now, due_only=due_only, on_index=self._swap)

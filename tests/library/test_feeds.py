@@ -1,4 +1,4 @@
-"""bot/library/feeds.py and `article-bot feeds`: RSS and Atom feeds served by a real HTTP server on 127.0.0.1.
+"""bot/library/feeds/ and `article-bot feeds`: RSS and Atom feeds served by a real HTTP server on 127.0.0.1.
 
 What a poll adds is checked where it lands (articles/, the index, the answers); what it asks the site
 is checked in the server's request log (conditional GETs, pages fetched again or not). Time is never
@@ -20,6 +20,8 @@ from aiohttp import web
 
 from bot.devtools.pages import PageServer
 from bot.library import feeds
+from bot.library.feeds import polling
+from bot.library.feeds.state import load_state
 from bot.library.store import remove
 from bot.qa.engine import Engine, Scope
 from tests.support.cli import cli, snapshot
@@ -311,7 +313,7 @@ def test_a_poll_running_meanwhile_in_another_process_adds_nothing_twice(project,
     feed = Feed(server, etag=False)
     feed.add("m", "/market", MARKET[0], page=story(*MARKET))
     config = follow(project, feed.url)
-    read_feed = feeds._read_feed
+    read_feed = polling._read_feed
     other: list = []
 
     def then_the_other_poll(*args):
@@ -323,7 +325,7 @@ def test_a_poll_running_meanwhile_in_another_process_adds_nothing_twice(project,
             thread.join(GUARD_S)
         return work
 
-    monkeypatch.setattr(feeds, "_read_feed", then_the_other_poll)
+    monkeypatch.setattr(polling, "_read_feed", then_the_other_poll)
     mine = feeds.poll(config, encoders, now=T0)
     assert len(other[0].added) == 1 and mine.added == () and mine.feeds[0].duplicates == 1
     assert mine.index is None and len(list(project.articles.glob("market-hall*.txt"))) == 1
@@ -402,9 +404,10 @@ def test_a_corrupt_state_file_is_a_warning_and_nothing_is_added_twice(project, s
     assert len(feeds.poll(config, encoders, now=T0).added) == 1
     state = project.root / "feeds.json"
     state.write_text('{"version": 1, "feeds": {"http://x": {"items": [', encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="bot.feeds"):
+    with caplog.at_level(logging.WARNING, logger="bot.library.feeds"):
         report = feeds.poll(config, encoders, now=T0 + INTERVAL)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert [r.name for r in caplog.records if r.levelno == logging.WARNING] == ["bot.library.feeds.state"]
     assert len(warnings) == 1 and "cannot be used" in warnings[0] and str(state) in warnings[0]
     assert report.added == () and report.feeds[0].duplicates == 1 and report.index is None  # fetched again
     assert json.loads(state.read_text())["feeds"][feed.url]["items"]["m"]["status"] == "duplicate"
@@ -497,7 +500,7 @@ def test_a_feed_redirecting_to_a_broken_host_name_fails_alone(project, server, e
     report = feeds.poll(follow(project, broken, feed.url), encoders, now=T0)
     assert "host name is not valid" in report.feeds[0].error and report.feeds[0].error.count("\n") == 0
     assert [a.title for a in report.added] == [MARKET[0]]
-    assert feeds.load_state(follow(project, broken, feed.url))[broken]["failures"] == 1  # its backoff is kept
+    assert load_state(follow(project, broken, feed.url))[broken]["failures"] == 1  # its backoff is kept
 
 
 def test_an_article_removed_after_its_item_left_the_feed_stays_removed_when_it_returns(project, server,
