@@ -1,4 +1,5 @@
-"""bot/retrieval/kinds.py: expected answer kind of a question, typed spans of a sentence, the answering span."""
+"""bot/retrieval/kinds.py (its tables: kinds_words.py): expected answer kind of a question, typed spans of a
+sentence, the answering span."""
 
 from __future__ import annotations
 
