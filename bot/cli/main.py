@@ -18,14 +18,14 @@ from bot.errors import ArticleBotError, InputError
 log = logging.getLogger("bot")
 
 
-def _engine(args, force: bool = False):
+def _engine(args: argparse.Namespace, force: bool = False):
     from bot.config import load_config
     from bot.qa.engine import Engine
 
     return Engine(load_config(args.config), force_rebuild=force)
 
 
-def cmd_index(args) -> int:
+def cmd_index(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     engine = _engine(args, force=args.force)
     m = engine.index.manifest
@@ -36,7 +36,7 @@ def cmd_index(args) -> int:
     return 0
 
 
-def cmd_add(args) -> int:
+def cmd_add(args: argparse.Namespace) -> int:
     from bot.config import load_config
     from bot.library.store import add
 
@@ -48,7 +48,7 @@ def cmd_add(args) -> int:
     return 0
 
 
-def cmd_remove(args) -> int:
+def cmd_remove(args: argparse.Namespace) -> int:
     from bot.config import load_config
     from bot.library.store import remove
 
@@ -57,7 +57,7 @@ def cmd_remove(args) -> int:
     return 0
 
 
-def cmd_list(args) -> int:
+def cmd_list(args: argparse.Namespace) -> int:
     from bot.config import load_config
     from bot.index.maintenance import ensure_index, load_encoders
     from bot.library.store import listing
@@ -88,7 +88,7 @@ FEEDS_POLL = ("stdout: one line per article added or updated, then a summary lin
               "when, so that a frequent cron job stays polite; --force polls it anyway.")
 
 
-def _feeds_config(args):
+def _feeds_config(args: argparse.Namespace):
     from bot.config import load_config
 
     config = load_config(args.config)
@@ -99,7 +99,7 @@ def _feeds_config(args):
     return config
 
 
-def cmd_feeds_poll(args) -> int:
+def cmd_feeds_poll(args: argparse.Namespace) -> int:
     """Poll every configured feed once, now (the running bot polls them on its own schedule); see FEEDS_POLL."""
     from bot.clock import utc_text as when
     from bot.config import MIN_FEED_INTERVAL
@@ -125,7 +125,7 @@ def cmd_feeds_poll(args) -> int:
     return 0 if report.ok else 1
 
 
-def cmd_feeds_list(args) -> int:
+def cmd_feeds_list(args: argparse.Namespace) -> int:
     """The configured feeds as the last polls left them (read from the state file; nothing is fetched)."""
     from bot.clock import utc_text as when
     from bot.library.feeds import status
@@ -143,7 +143,7 @@ def cmd_feeds_list(args) -> int:
     return 0
 
 
-def cmd_ask(args) -> int:
+def cmd_ask(args: argparse.Namespace) -> int:
     from bot.qa.render import answer_dict, answer_text
 
     engine = _engine(args)
@@ -155,7 +155,7 @@ def cmd_ask(args) -> int:
     return 0
 
 
-def cmd_summary(args) -> int:
+def cmd_summary(args: argparse.Namespace) -> int:
     engine = _engine(args)
     summary = engine.summary(length=args.length, focus=args.focus, article=args.article)
     if args.json:
@@ -174,7 +174,7 @@ def cmd_summary(args) -> int:
     return 0
 
 
-def cmd_info(args) -> int:
+def cmd_info(args: argparse.Namespace) -> int:
     info = _engine(args).info()
     if args.json:
         print(json.dumps(info, ensure_ascii=False, default=str))
@@ -196,7 +196,7 @@ def cmd_info(args) -> int:
     return 0
 
 
-def cmd_eval(args) -> int:
+def cmd_eval(args: argparse.Namespace) -> int:
     from bot.corpus.questions import load_questions
     from bot.qa.evaluate import by_language, metrics, run_eval
 
@@ -217,7 +217,7 @@ def cmd_eval(args) -> int:
     times = sorted(o.seconds * 1000 for o in outcomes)
     print(f"{len(items)} questions in {elapsed:.2f} s; warm ask latency p50 {times[len(times) // 2]:.1f} ms, "
           f"p90 {times[int(len(times) * 0.9)]:.1f} ms")
-    if args.verbose:
+    if args.per_question:
         for o in outcomes:
             ok = ("OK " if o.rank == 1 else f"r{o.rank} " if o.rank else "-- ") if o.item.gold else \
                 ("OK " if o.abstained else "XX ")
@@ -228,7 +228,7 @@ def cmd_eval(args) -> int:
     return 0
 
 
-def cmd_calibrate(args) -> int:
+def cmd_calibrate(args: argparse.Namespace) -> int:
     import numpy as np
 
     from bot.confidence.fit import calibrate, observe
@@ -264,7 +264,7 @@ def cmd_calibrate(args) -> int:
     return 0
 
 
-def cmd_bench(args) -> int:
+def cmd_bench(args: argparse.Namespace) -> int:
     from bot.config import load_config
     from bot.devtools import bench
 
@@ -275,7 +275,7 @@ def cmd_bench(args) -> int:
     return 0
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     from bot.config import load_config
     from bot.discord.run import check, run
 
@@ -283,14 +283,14 @@ def cmd_run(args) -> int:
     return check(config) if args.check else run(config)
 
 
-def cmd_sync(args) -> int:
+def cmd_sync(args: argparse.Namespace) -> int:
     from bot.config import load_config
     from bot.discord.run import run
 
     return run(load_config(args.config), sync_only=True)
 
 
-def _journal(args):
+def _journal(args: argparse.Namespace):
     from bot.config import load_config
     from bot.discord.journal import Journal
 
@@ -303,7 +303,7 @@ def _journal(args):
     return journal, config
 
 
-def cmd_stats(args) -> int:
+def cmd_stats(args: argparse.Namespace) -> int:
     journal, config = _journal(args)
     if args.days is not None and not 1 <= args.days <= 3650:
         raise InputError(f"--days must be between 1 and 3650, got {args.days}")
@@ -329,7 +329,7 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     journal, _ = _journal(args)
     try:
         n = journal.export(args.what, args.csv)
@@ -398,7 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", parents=[common], help="measure answer quality on a question file")
     p.add_argument("questions", type=Path)
     p.add_argument("--json", action="store_true", help="last line of stdout: one JSON object of figures")
-    p.add_argument("--verbose", dest="verbose", action="store_true", help="one line per question")
+    p.add_argument("--verbose", dest="per_question", action="store_true", help="one line per question")
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("calibrate", parents=[common],
                        help="fit the confidence for the configured encoders on question files")

@@ -1,9 +1,9 @@
 """create_bot(): the discord.py Bot with the engine, feedback store and cogs wired in.
 
 The bot never pings anyone (``AllowedMentions.none()``), runs the engine in worker threads with
-bounded concurrency, syncs its commands in ``setup_hook`` only when they changed (or on ``article-bot
-sync``), journals every question (``bot/discord/journal.py``), and uses no privileged
-intent unless ``discord.question_channels`` is set (that mode needs Message Content).
+bounded concurrency, syncs its commands in ``setup_hook`` only where Discord does not hold them as
+they are (or on ``article-bot sync``), journals every question (``bot/discord/journal.py``), and uses
+no privileged intent unless ``discord.question_channels`` is set (that mode needs Message Content).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import asyncio
 import datetime as dt
 import functools
 import gc
-import hashlib
-import json
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -25,8 +25,9 @@ from discord.ext import commands
 
 from bot.config import Config, load_config
 from bot.discord.feedback import VoteButton, feedback_view
-from bot.discord.i18n import FRENCH_COMMANDS, Translator, label
+from bot.discord.i18n import Translator, label
 from bot.discord.journal import Journal
+from bot.discord.registered import differences, held, sent
 from bot.discord.render import answer_embed
 from bot.discord.tree import ArticleTree
 from bot.errors import ConfigError, InputError
@@ -34,6 +35,8 @@ from bot.qa.answer import Answer
 from bot.qa.engine import Engine, Scope
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 EXTENSIONS = ("bot.discord.ask", "bot.discord.summary", "bot.discord.help", "bot.discord.admin",
               "bot.discord.articles", "bot.discord.insights", "bot.discord.polling")
@@ -129,29 +132,29 @@ class ArticleBot(commands.Bot):
         # the cyclic collector's reach so its full passes do not stall the event loop.
         gc.freeze()
 
-    def tree_hash(self) -> str:
-        """What Discord knows of the commands: their definitions, translations and where they go."""
-        payload = {"commands": [c.to_dict(self.tree) for c in self.tree.get_commands()],
-                   "french": FRENCH_COMMANDS, "guilds": list(self.config.discord.dev_guild_ids),
-                   "application": self.application_id}  # another application has none of these yet
-        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
-
     async def sync_commands(self, force: bool = False) -> bool:
-        """Sync the command tree only when it changed since the last sync (Discord rate-limits syncs;
-        its hash is kept in the journal), or when ``force`` (``article-bot sync``). True when synced."""
-        digest = self.tree_hash()
-        if not force and await asyncio.to_thread(self.journal.get_meta, "commands_hash") == digest:
-            log.info("commands unchanged since the last sync: not synced (`article-bot sync` forces it)")
-            return False
-        if self.config.discord.dev_guild_ids:
-            for guild_id in self.config.discord.dev_guild_ids:
-                guild = discord.Object(id=guild_id)
+        """Sync the slash commands wherever Discord does not hold them as the tree would send them, or
+        everywhere when ``force`` (``article-bot sync``); True when anything was synced.
+
+        What Discord holds is asked first, one GET per scope (the global commands, or each of
+        ``discord.dev_guild_ids``), not remembered from an earlier sync: a new application, commands
+        removed in the portal, another deployment's commands are all seen; commands Discord already
+        holds as they are here are never sent again (Discord rate-limits syncs).
+        ``bot/discord/registered.py`` says what "as they are" means."""
+        synced = []
+        for guild in [discord.Object(id=g) for g in self.config.discord.dev_guild_ids] or [None]:
+            if guild is not None:
                 self.tree.copy_global_to(guild=guild)
+            why = "forced" if force else differences(await sent(self.tree, guild), await held(self, guild),
+                                                     guild=guild is not None)
+            if why:
                 await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
-        await asyncio.to_thread(self.journal.set_meta, "commands_hash", digest)
-        log.info("commands synced (%s)", "dev guilds" if self.config.discord.dev_guild_ids else "global")
+                synced.append(f"{'global' if guild is None else f'guild {guild.id}'}: {why}")
+        if not synced:
+            log.info("commands unchanged: Discord already holds them as they are here, not synced "
+                     "(`article-bot sync` forces it)")
+            return False
+        log.info("commands synced (%s)", "; ".join(synced))
         return True
 
     async def close(self) -> None:
@@ -165,7 +168,7 @@ class ArticleBot(commands.Bot):
     async def on_message(self, message: discord.Message) -> None:
         """No prefix commands: questions by mention are handled in the ask cog."""
 
-    async def run_engine(self, func, *args, **kwargs):
+    async def run_engine(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run an engine call in a worker thread, at most ``max_concurrency`` at once.
 
         The wait is bounded in wall-clock time (``engine_timeout``) by a second thread blocking on
@@ -180,7 +183,7 @@ class ArticleBot(commands.Bot):
         """The articles a server sees: the shared ones and its own; in direct messages the shared ones."""
         return Scope(owner_of(guild_id))
 
-    async def run_library(self, func, *args, **kwargs):
+    async def run_library(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a change to the articles (an add, a removal, a reload, a feed poll) in a library worker,
         off the event loop and off the question workers, so answers go on meanwhile. Fetching runs in
         parallel (a slow site holds up no other change); writing and indexing take the library lock,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -243,6 +244,39 @@ def test_eval_abstaining(capsys, make_project, questions):
                        "ece": None}  # nothing answered: no confidence to calibrate
     assert "OK [en] What is the weather on Mars?" in out  # verbose: one line per question
     assert "not_covered" in out
+
+
+def question_lines(out: str) -> list[str]:
+    """The lines `eval --verbose` prints, one per question: OK, r<rank>, -- or XX, then [language]."""
+    return [line for line in out.splitlines() if re.match(r"(OK|XX|--|r\d+) \[\w+\] ", line)]
+
+
+@pytest.fixture
+def bot_log_level():
+    """main() sets the 'bot' logger's level; put it back for the tests after."""
+    logger = logging.getLogger("bot")
+    level = logger.level
+    yield
+    logger.setLevel(level)
+
+
+def test_global_verbose_before_eval_logs_at_debug(capsys, caplog, built_project, questions, bot_log_level):
+    """`article-bot -v eval`: the global flag is kept (the eval option of the same name must not reset it)."""
+    code, out, _ = run(capsys, "-v", "eval", questions, "--config", built_project.config_path)
+    assert code == 0
+    assert logging.getLogger("bot").level == logging.DEBUG
+    assert any(r.levelno == logging.DEBUG and r.getMessage().startswith("engine ready in") for r in caplog.records)
+    assert question_lines(out) == []  # -v is about logging: no line per question
+
+
+def test_eval_verbose_prints_each_question_without_debug_logging(capsys, caplog, built_project, questions,
+                                                                  bot_log_level):
+    code, out, _ = run(capsys, "eval", questions, "--verbose", "--config", built_project.config_path)
+    assert code == 0
+    assert len(question_lines(out)) == 4
+    assert "XX [en] What is the weather on Mars?" in out  # threshold 0: the off-topic question is answered
+    assert logging.getLogger("bot").level == logging.INFO
+    assert not [r for r in caplog.records if r.levelno == logging.DEBUG]
 
 
 # ----- bad input ---------------------------------------------------------------------------------

@@ -1,13 +1,19 @@
 """/stats, /privacy, /forget-me, the journal behind them, the mention path's error reply, and syncing the
-command tree only when it changed, through SimCord (unmodified discord.py, in-memory Discord)."""
+command tree only where Discord holds it otherwise, through SimCord (unmodified discord.py, in-memory
+Discord)."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 import discord
+import pytest
+import simcord
 
 from bot import create_bot
+from bot.discord.registered import differences, sent
+from tests.support.waits import GUARD_S
 
 
 def admin_and_member(env):
@@ -124,6 +130,96 @@ async def test_commands_are_synced_only_when_the_tree_changed(simcord_env, bot_c
     simcord_env.bot.tree.get_command("privacy").description = "Another description"
     assert await simcord_env.bot.sync_commands()  # the tree changed
     assert command_syncs(simcord_env) == 3
+
+
+
+def registered_names(env, guild_id: int | None = None) -> set[str]:
+    """The commands the in-memory Discord holds (globally, or in one guild)."""
+    return {c["name"] for c in env.backend.commands.get(guild_id, {}).values()}
+
+
+async def test_a_journal_from_an_earlier_world_does_not_keep_a_fresh_discord_without_commands(bot_config,
+                                                                                            shared_engine):
+    """A new application, commands removed in the portal, a journal copied to another deployment: the
+    journal says the commands were synced, Discord holds none. The bot asks Discord, and syncs once."""
+    async with simcord.run(create_bot(bot_config, engine=shared_engine), settle_timeout=GUARD_S) as earlier:
+        assert command_syncs(earlier) == 1
+        tree = {c.name for c in earlier.bot.tree.get_commands()}
+    assert (bot_config.parent / "feedback.sqlite3").is_file()  # the journal outlives that world
+    async with simcord.run(create_bot(bot_config, engine=shared_engine), settle_timeout=GUARD_S) as fresh:
+        assert command_syncs(fresh) == 1  # synced, whatever the journal remembers
+        assert registered_names(fresh) == tree
+        guild, channel, admin, alice = admin_and_member(fresh)
+        assert "ask" in alice.available_commands(channel) and "stats" in admin.available_commands(channel)
+        result = await alice.slash(channel, "ask", question="who is Hugo Barra?")
+        assert result.response.embeds
+        await fresh.restart_bot(create_bot(bot_config, engine=shared_engine))
+        assert command_syncs(fresh) == 1  # the same Discord already holds them: not synced again
+
+
+async def test_commands_discord_holds_otherwise_are_synced_at_start_up(simcord_env, bot_config, shared_engine,
+                                                                       caplog):
+    """What Discord holds is compared with what a sync would send: translations and the set of commands
+    count, so an older deployment's commands (no French), or a set with one missing and one too many,
+    get synced."""
+    bot = simcord_env.bot
+    assert command_syncs(simcord_env) == 1
+    untranslated = [c.to_dict(bot.tree) for c in bot.tree.get_commands()]  # as a bot without translations
+    await bot.http.bulk_upsert_global_commands(bot.application_id, payload=untranslated)
+    caplog.set_level(logging.INFO, logger="bot")
+    await simcord_env.restart_bot(create_bot(bot_config, engine=shared_engine))
+    assert command_syncs(simcord_env) == 3  # the upsert above, then the bot's sync
+    assert "commands synced (global: changed ask" in caplog.text
+    bot = simcord_env.bot
+    other = [c for c in await sent(bot.tree, None) if c["name"] != "privacy"]  # as another deployment's
+    other.append({"name": "old", "description": "A command this bot no longer has", "type": 1})
+    await bot.http.bulk_upsert_global_commands(bot.application_id, payload=other)
+    await simcord_env.restart_bot(create_bot(bot_config, engine=shared_engine))
+    assert command_syncs(simcord_env) == 5
+    assert "commands synced (global: missing privacy; not in the tree old)" in caplog.text
+    assert "privacy" in registered_names(simcord_env) and "old" not in registered_names(simcord_env)
+    await simcord_env.restart_bot(create_bot(bot_config, engine=shared_engine))
+    assert command_syncs(simcord_env) == 5
+    assert "commands unchanged: Discord already holds them as they are here, not synced" in caplog.text
+
+
+@pytest.mark.botconfig(dev_guild_ids=[4242])
+async def test_dev_guild_commands_are_compared_per_guild(simcord_env, bot_config, shared_engine):
+    guild_syncs = [r for r in simcord_env.http_requests if r.method == "PUT" and "/guilds/4242/" in r.path]
+    assert len(guild_syncs) == 1 and command_syncs(simcord_env) == 1  # to the dev guild only
+    assert "ask" in registered_names(simcord_env, 4242) and registered_names(simcord_env) == set()
+    await simcord_env.restart_bot(create_bot(bot_config, engine=shared_engine))
+    assert command_syncs(simcord_env) == 1  # the guild holds them: not synced again
+
+
+def test_the_form_discord_returns_its_commands_in_matches_what_was_sent():
+    """Discord's answer differs in form from the payload sent: ids and versions, defaults it left out
+    (dm_permission true, required false) or filled in (integration_types), the permissions' number as a
+    string. None of it is a change."""
+    sent = [{"name": "reload", "description": "Re-read", "type": 1, "options": [], "nsfw": False,
+             "dm_permission": False, "default_member_permissions": 32, "contexts": [0], "integration_types": None,
+             "name_localizations": {}, "description_localizations": {"fr": "Relire"}},
+            {"name": "ask", "description": "Ask", "type": 1, "nsfw": False, "dm_permission": True,
+             "default_member_permissions": None, "contexts": None, "integration_types": None,
+             "options": [{"type": 3, "name": "article", "description": "Which", "required": False,
+                          "autocomplete": True, "description_localizations": {"fr": "Quel"}}]}]
+    returned = [{"id": "1", "application_id": "2", "version": "3", "default_permission": True, "type": 1,
+                 "name": "reload", "description": "Re-read", "default_member_permissions": "32",
+                 "dm_permission": False, "contexts": [0], "integration_types": [0], "nsfw": False,
+                 "name_localizations": None, "description_localizations": {"fr": "Relire"}},
+                {"id": "4", "application_id": "2", "version": "5", "default_permission": True, "type": 1,
+                 "name": "ask", "description": "Ask", "default_member_permissions": None, "contexts": None,
+                 "integration_types": [0, 1], "nsfw": False, "name_localizations": None,
+                 "description_localizations": None,
+                 "options": [{"type": 3, "name": "article", "description": "Which", "autocomplete": True,
+                              "name_localizations": None, "description_localizations": {"fr": "Quel"}}]}]
+    assert differences(sent, returned, guild=False) == ""
+    returned[0]["default_member_permissions"] = None  # opened to everyone in the portal
+    returned[0]["dm_permission"] = True
+    returned[1]["options"][0]["description_localizations"] = None  # the translation gone
+    assert differences(sent, returned, guild=False) == "changed reload, ask"
+    assert differences(sent, returned[1:] + [{**returned[0], "name": "old"}], guild=False) == \
+        "missing reload; changed ask; not in the tree old"
 
 
 async def test_metrics_and_readiness_scraped_on_loopback(simcord_env, bot_config, shared_engine, tmp_path):

@@ -6,8 +6,11 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import shutil
 import socket
 import sqlite3
+import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -187,6 +190,26 @@ def test_retention_days_is_range_checked(tmp_path):
     path.write_text(yaml.safe_dump({"discord": {"retention_days": 0}}), encoding="utf-8")
     with pytest.raises(ConfigError, match="discord.retention_days.*1 to 3650"):
         load_config(path)
+
+
+def test_the_files_of_an_open_journal_are_git_ignored(tmp_path):
+    """WAL mode leaves -wal and -shm beside the database while it is open: none shows up as untracked."""
+    root = Path(__file__).resolve().parents[2]
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    top = subprocess.run([git, "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    if top.returncode != 0 or Path(top.stdout.strip()).resolve() != root:
+        pytest.skip(f"{root} is not a git checkout")
+    j = filled(tmp_path)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    j.close()
+    assert names == ["feedback.sqlite3", "feedback.sqlite3-shm", "feedback.sqlite3-wal"]
+    paths = [f"{folder}{name}" for folder in ("", "deploy/state/") for name in names]  # feedback_db may be anywhere
+    ignored = subprocess.run([git, "-C", str(root), "check-ignore", "--no-index", *paths],
+                             capture_output=True, text=True)
+    assert ignored.returncode in (0, 1), ignored.stderr
+    assert sorted(ignored.stdout.split()) == sorted(paths)
 
 
 # ----- run: one log handler, an unreachable Discord ----------------------------------------------
