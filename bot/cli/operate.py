@@ -1,0 +1,122 @@
+"""``article-bot`` commands that run the bot and read what it recorded: run, sync, stats, export; and bench."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from bot.errors import InputError
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bot.config import load_config
+    from bot.devtools import bench
+
+    figures = bench.run(load_config(args.config), asks=args.asks, corpus_size=args.corpus_size,
+                        build_sample=args.build_sample, cold=not args.no_cold, burst=args.burst,
+                        incremental=args.incremental, feed=args.feed)
+    bench.print_figures(figures, args.json)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.config import load_config
+    from bot.discord.run import check, run
+
+    config = load_config(args.config)
+    return check(config) if args.check else run(config)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from bot.config import load_config
+    from bot.discord.run import run
+
+    return run(load_config(args.config), sync_only=True)
+
+
+def _journal(args: argparse.Namespace):
+    from bot.config import load_config
+    from bot.discord.journal import Journal
+
+    config = load_config(args.config)
+    path = config.discord.feedback_db or config.path.parent / "feedback.sqlite3"
+    if not path.is_file():
+        raise InputError(f"{path}: no journal yet (it is created when the bot answers its first question)")
+    journal = Journal(path, config.discord.retention_days)
+    journal.prune()  # what is past retention is never shown or exported
+    return journal, config
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    journal, config = _journal(args)
+    if args.days is not None and not 1 <= args.days <= 3650:
+        raise InputError(f"--days must be between 1 and 3650, got {args.days}")
+    stats = journal.stats(args.guild, days_list=(args.days,) if args.days else None)
+    if stats is None:
+        raise InputError(f"{journal.path}: the journal cannot be read (see the error above)")
+    if args.json:
+        print(json.dumps(stats.to_json(), ensure_ascii=False))
+        return 0
+    for w in stats.windows:
+        o = w.outcomes
+        share = "-" if w.not_covered_share is None else f"{w.not_covered_share:.0%}"
+        print(f"last {w.days:>2} day(s): {w.total} questions, {o['answer']} answered, {o['unsure']} unsure, "
+              f"{o['not_covered']} not covered ({share}), {o['error']} errors")
+    print("most asked, not covered:" + ("" if stats.unanswered else " none"))
+    for q, n in stats.unanswered:
+        print(f"  {n}× {q}")
+    print("worst-rated answers:" + ("" if stats.worst else " none"))
+    for r in stats.worst:
+        print(f"  👎 {r.down} 👍 {r.up}  {r.question}  → {r.sentence_id or r.article or '-'}")
+    kept = f"{config.discord.retention_days} days" if config.discord.retention_days else "until deleted"
+    print(f"{stats.all_time} questions in the journal (kept {kept})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    journal, _ = _journal(args)
+    try:
+        n = journal.export(args.what, args.csv)
+    except OSError as err:
+        raise InputError(f"{args.csv}: cannot write ({err.strerror})") from None
+    if n is None:
+        raise InputError(f"{journal.path}: the journal cannot be read (see the error above)")
+    print(f"wrote {n} row(s) of {args.what} to {args.csv}")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """bench, stats, export, sync, run."""
+    p = sub.add_parser("bench", parents=[common], help="speed figures (latency, cold start, build, scale)")
+    p.add_argument("--json", action="store_true", help="last line of stdout: one JSON object of figures")
+    p.add_argument("--asks", type=int, default=500, help="warm asks to time (default 500)")
+    p.add_argument("--corpus-size", type=int, help="also index a synthetic corpus of N sentences")
+    p.add_argument("--build-sample", type=int, default=200, help="sentences for the build throughput (0: skip)")
+    p.add_argument("--no-cold", action="store_true", help="skip the fresh-process cold-start figures")
+    p.add_argument("--incremental", type=int, metavar="N",
+                   help="also: add one article to a library of N synthetic articles, and start-up on it")
+    p.add_argument("--feed", action="store_true",
+                   help="also: the dev articles as a feed on 127.0.0.1; time from a poll to answers from them")
+    p.add_argument("--burst", action="store_true",
+                   help="also 500 questions from 50 users through the bot on SimCord: event-loop lag (test extra)")
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("stats", parents=[common], help="questions and outcomes, what went unanswered, worst-rated")
+    p.add_argument("--days", type=int, help="one window of N days instead of 1, 7 and 30")
+    p.add_argument("--guild", type=int, help="one server's id (default: every server)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("export", parents=[common], help="the journal as CSV: questions, unanswered or feedback")
+    p.add_argument("what", choices=["questions", "unanswered", "feedback"])
+    p.add_argument("--csv", type=Path, required=True, help="file to write")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("sync", parents=[common], help="sync the slash commands with Discord now (token needed)")
+    p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser("run", parents=[common], help="run the Discord bot (token from DISCORD_TOKEN)")
+    p.add_argument("--check", action="store_true",
+                   help="validate config, articles and index, print the invite URL; do not connect")
+    p.set_defaults(func=cmd_run)
