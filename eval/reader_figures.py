@@ -33,15 +33,12 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import qa_data
+from reader_scores import DATA, articles, auc, exact_match, f1_score
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-import qa_data  # noqa: E402
-from train_reader import DATA, articles, auc, exact_match, f1_score  # noqa: E402
-
-from bot.config import load_config  # noqa: E402
-from bot.qa.engine import Engine  # noqa: E402
-from bot.reader.weights import SHIPPED, load_weights  # noqa: E402
+from bot.config import load_config
+from bot.qa.engine import Engine
+from bot.reader.weights import SHIPPED, load_weights
 
 
 def write_corpus(folder: Path, arts: list[qa_data.Article]) -> dict[str, tuple[str, list[int]]]:

@@ -8,7 +8,7 @@ readings cached (the weight changes the order, not what is read). For each pair:
 the corpus, top-3 alone, and trap / unrelated abstention with false abstention held out (a
 leave-one-article-out fit of the confidence, as ``fit_confidence.py`` makes it); for each ``k`` the
 warm ``ask`` p50 on this machine with the real reader. The shipped ``k`` and weight are the README's
-choice from this table (``bot/config.py``: ``ReaderConfig``).
+choice from this table (``bot/config/values.py``: ``ReaderConfig``).
 """
 
 from __future__ import annotations
@@ -23,21 +23,17 @@ import json
 import logging
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from devsets import BACKENDS, dev_sets, engine_for
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from fit_confidence import BACKENDS, dev_sets, engine_for  # noqa: E402
-
-from bot.confidence.fit import calibrate, observe, operating_point  # noqa: E402
-from bot.config import ReaderConfig  # noqa: E402
+from bot.confidence.fit import calibrate, observe, operating_point
+from bot.config import ReaderConfig
 from bot.corpus.questions import load_questions
-from bot.qa.engine import Engine, clean_question  # noqa: E402
-from bot.qa.evaluate import metrics, run_eval  # noqa: E402
-from bot.reader import Passage, Reader  # noqa: E402
-from bot.retrieval.rank import Retriever  # noqa: E402
+from bot.qa.engine import Engine, Serving, answer, clean_question
+from bot.qa.evaluate import metrics, run_eval
+from bot.reader import Passage, Reader
+from bot.retrieval.rank import Retriever
 
 
 class CachedReader:
@@ -56,16 +52,16 @@ class CachedReader:
 
 @dataclasses.dataclass(frozen=True)
 class Asker:
-    """What ``run_eval`` and ``observe`` call: ``ask`` through one retriever, the question cleaned as the
-    engine cleans it; each question is answered once (ten passages) for both."""
+    """What ``run_eval`` and ``observe`` call: ``ask`` through one retriever and the calibration, the
+    question cleaned as the engine cleans it; each question is answered once (ten passages) for both."""
 
-    retriever: Retriever
+    serving: Serving
     seen: dict = dataclasses.field(default_factory=dict)
 
     def ask(self, question: str, k: int = 3, article: str | None = None):
         if (question, article) not in self.seen:
-            self.seen[question, article] = self.retriever.ask(
-                clean_question(question, self.retriever.cfg.max_question_chars), k=10, article=article)
+            text = clean_question(question, self.serving.retriever.cfg.max_question_chars)
+            self.seen[question, article] = answer(self.serving, text, k=10, article=article)
         return self.seen[question, article]
 
 
@@ -76,7 +72,7 @@ def with_reader(engine: Engine, reader, k: int, weight: float) -> Asker:
     r = engine.retriever
     cfg = dataclasses.replace(r.cfg, reader=dataclasses.replace(r.cfg.reader, k=k, fused_weight=weight),
                               abstain_threshold=0.0)
-    return Asker(Retriever(r.index, r.dense, r.topic, cfg, r.calibration, reader))
+    return Asker(Serving(r.index, Retriever(r.index, r.dense, r.topic, cfg, reader), engine.calibration))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,7 +15,7 @@ import json
 import logging
 import sys
 
-from fit_confidence import BACKENDS, dev_sets, engine_for
+from devsets import BACKENDS, dev_sets, engine_for
 
 from bot.config import ReaderConfig
 from bot.corpus.questions import load_questions

