@@ -25,7 +25,7 @@ test: setup
 	$(PY) -m pytest -q
 
 lint: setup
-	$(VENV)/bin/ruff check bot tests
+	$(VENV)/bin/ruff check bot tests eval
 
 # Pictures of what members see, for the README (a dev tool: SimCord's preview + Debian's chromium).
 screenshots: setup
