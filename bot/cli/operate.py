@@ -15,7 +15,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     figures = bench.run(load_config(args.config), asks=args.asks, corpus_size=args.corpus_size,
                         build_sample=args.build_sample, cold=not args.no_cold, burst=args.burst,
-                        incremental=args.incremental, feed=args.feed)
+                        incremental=args.incremental, feed=args.feed, questions_root=args.questions)
     bench.print_figures(figures, args.json)
     return 0
 
@@ -98,6 +98,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                    help="also: add one article to a library of N synthetic articles, and start-up on it")
     p.add_argument("--feed", action="store_true",
                    help="also: the dev articles as a feed on 127.0.0.1; time from a poll to answers from them")
+    p.add_argument("--questions", type=Path, metavar="PATH",
+                   help="dev question files (a file, or a folder of sets with their articles); default: eval/ beside "
+                        "the config, when there is one")
     p.add_argument("--burst", action="store_true",
                    help="also 500 questions from 50 users through the bot on SimCord: event-loop lag (test extra)")
     p.set_defaults(func=cmd_bench)

@@ -14,7 +14,14 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from bot.config import Config
+from bot.qa.engine import Engine
+
+if TYPE_CHECKING:  # annotations only: simcord is the test extra's, imported when the burst runs
+    from simcord import Env
+    from simcord.builders import ChannelHandle, GuildHandle
 
 QUESTIONS = ("who is Hugo Barra?", "when will Xiaomi enter the US?", "quand Xiaomi arrive-t-il aux USA ?",
              "what is the capital of Peru?", "¿quién es Hugo Barra?", "wer ist Hugo Barra?")
@@ -69,7 +76,8 @@ async def _sample_lag(stop: asyncio.Event, lags: list[float]) -> None:
         lags.append(max(0.0, (time.perf_counter() - before - SAMPLE_EVERY_S) * 1000))
 
 
-async def burst(env, guild, channel, users: int = 50, per_user: int = 10, warmup: int = 20) -> BurstResult:
+async def burst(env: Env, guild: GuildHandle, channel: ChannelHandle, users: int = 50, per_user: int = 10,
+                warmup: int = 20) -> BurstResult:
     """``users`` members each ask ``per_user`` questions, alternating ``/ask`` and mentions.
 
     A warm-up of ``warmup`` questions first (thread pools, caches), then the virtual clock moves
@@ -124,7 +132,7 @@ def _count(result: BurstResult, label: str, has_embed: bool, content: str | None
         result.unexpected.append(f"{label}: {content!r}")
 
 
-def run_burst(config, engine, users: int = 50, per_user: int = 10) -> dict[str, Any]:
+def run_burst(config: Config, engine: Engine, users: int = 50, per_user: int = 10) -> dict[str, Any]:
     """``bench --burst``: the burst against a bot built around ``engine``, in a fresh event loop."""
     import dataclasses
     import tempfile

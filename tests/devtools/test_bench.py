@@ -5,6 +5,14 @@ from __future__ import annotations
 import json
 
 from bot.cli.main import main
+from tests.support.project import TRAM_TEXT, write_yaml
+
+FERRY_TEXT = """\
+The island council chose a new electric ferry on Monday after two years of delays. The ferry will carry 300 \
+passengers and 40 cars on each crossing.
+
+The new ferry starts its service in May 2027. Tickets will cost the same as today, the council said.
+"""
 
 
 def test_bench_json_figures(make_project, capsys):
@@ -39,3 +47,30 @@ def test_bench_incremental_figures(make_project, capsys):
     for key in ("incr_embed_s", "incr_add_s", "incr_add_budget_s", "incr_load_s", "incr_startup_s"):
         assert figures[key] > 0, key
     assert abs(figures["incr_add_budget_s"] - (1.5 * figures["incr_embed_s"] + 1.0)) < 0.002
+
+
+def dev_set(root, name: str, text: str, question: str) -> None:
+    """One dev set as the bench reads them: ``<name>/articles/<name>.en.txt`` and ``<name>/questions.yaml``."""
+    (root / name / "articles").mkdir(parents=True)
+    (root / name / "articles" / f"{name}.en.txt").write_text(text, encoding="utf-8")
+    write_yaml(root / name / "questions.yaml", [{"q": question, "gold": [text.split(". ")[0]]}])
+
+
+def test_bench_feed_figures_from_the_sets_given_with_questions(make_project, tmp_path, capsys):
+    """--feed publishes the dev sets of --questions on the loopback page server; the engine polls them."""
+    project = make_project(tram=False, bakery=True)
+    dev_set(tmp_path / "sets", "tram", TRAM_TEXT, "How long will the tram line be?")
+    dev_set(tmp_path / "sets", "ferry", FERRY_TEXT, "When does the new ferry start?")
+    assert main(["bench", "--asks", "2", "--build-sample", "0", "--no-cold", "--feed", "--questions",
+                 str(tmp_path / "sets"), "--json", "--config", str(project.config_path)]) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert figures["questions"] == 2  # the two sets' questions, not the repository's eval/
+    assert figures["feed_one_added"] == 1 and figures["feed_all_added"] == 1  # the second poll adds the other
+    assert figures["feed_one_poll_s"] > 0 and figures["feed_repoll_304_s"] >= 0
+
+
+def test_bench_feed_without_dev_sets_says_which_option_gives_them(make_project, tmp_path, capsys):
+    project = make_project()
+    assert main(["bench", "--asks", "2", "--build-sample", "0", "--no-cold", "--feed", "--questions",
+                 str(tmp_path), "--config", str(project.config_path)]) == 2
+    assert "--feed needs dev sets" in capsys.readouterr().err
