@@ -28,6 +28,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     return check(config) if args.check else run(config)
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from bot.config import load_config
+    from bot.devtools import preview
+
+    port = preview.DEFAULT_PORT if args.port is None else args.port
+    if not 0 <= port <= 65535:
+        raise InputError(f"--port must be from 0 to 65535, got {port}")
+    return preview.run(load_config(args.config), port=port, locale=args.locale, journal=args.journal,
+                       open_browser=not args.no_browser)
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     from bot.config import load_config
     from bot.discord.run import run
@@ -87,7 +98,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """bench, stats, export, sync, run."""
+    """bench, stats, export, sync, run, preview."""
     p = sub.add_parser("bench", parents=[common], help="speed figures (latency, cold start, build, scale)")
     p.add_argument("--json", action="store_true", help="last line of stdout: one JSON object of figures")
     p.add_argument("--asks", type=int, default=500, help="warm asks to time (default 500)")
@@ -123,3 +134,14 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--check", action="store_true",
                    help="validate config, articles and index, print the invite URL; do not connect")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("preview", parents=[common],
+                       help="try the Discord side in a browser: the real bot on an in-memory Discord (no token)")
+    p.add_argument("--port", type=int, default=None,
+                   help="port on 127.0.0.1 (default 8765; 0 picks a free one)")
+    p.add_argument("--locale", choices=("en", "fr"), default="en",
+                   help="the Discord client's language the bot sees (default en)")
+    p.add_argument("--journal", type=Path, default=None,
+                   help="keep the preview's journal in this file (default: a scratch file, deleted on exit)")
+    p.add_argument("--no-browser", action="store_true", help="print the URL only, do not open a browser")
+    p.set_defaults(func=cmd_preview)

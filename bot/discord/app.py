@@ -36,6 +36,11 @@ from bot.qa.engine import Engine, Scope
 
 log = logging.getLogger(__name__)
 
+# The bot never joins a voice channel: discord.py's "PyNaCl / davey is not installed, voice will NOT be
+# supported" warnings, logged when the first client of the process is made, say nothing useful here.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 T = TypeVar("T")
 
 EXTENSIONS = ("bot.discord.ask", "bot.discord.summary", "bot.discord.help", "bot.discord.admin",
@@ -93,10 +98,6 @@ class ArticleBot(commands.Bot):
     """The article bot. ``engine`` may be injected (tests share one); else it loads in setup_hook."""
 
     def __init__(self, config: Config, engine: Engine | None = None, sync_only: bool = False) -> None:
-        # The bot never joins a voice channel: discord.py's "PyNaCl / davey is not installed, voice will NOT
-        # be supported" warnings (logged once per process when a client is made) say nothing useful here.
-        discord.VoiceClient.warn_nacl = False
-        discord.VoiceClient.warn_dave = False
         intents = discord.Intents.default()
         intents.message_content = bool(config.discord.question_channels)
         super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None,
