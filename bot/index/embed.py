@@ -7,6 +7,7 @@ Views (one vector per row unless said): ``dense.ctx`` the sentence under its art
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import numpy as np
@@ -16,8 +17,13 @@ from bot.corpus.text import content_words
 from bot.index.encoders import Encoder
 from bot.index.records import Part
 
+log = logging.getLogger(__name__)
+
 #: Texts per encoder call.
 BATCH = 32
+#: Embedding more texts than this shows a progress bar on a terminal (and a log line elsewhere): about the
+#: number the default encoders embed in a second or two on two cores; fewer would only flash a bar.
+PROGRESS_ABOVE = 48
 
 
 def context_text(title: str, sentence: str) -> str:
@@ -47,11 +53,13 @@ def article_vocabulary(articles: list[Article]) -> list[str]:
 
 
 def encode(encoder: Encoder, texts: list[str], what: str) -> np.ndarray:
-    """``texts`` as passages, in batches of ``BATCH``, with a progress bar on a terminal."""
+    """``texts`` as passages, in batches of ``BATCH``; over ``PROGRESS_ABOVE`` texts, a progress bar on a
+    terminal (tqdm leaves it off when stderr is a pipe or a log; :func:`embed` logs a line then)."""
     from tqdm import tqdm
 
     chunks = []
-    with tqdm(total=len(texts), desc=what, unit="text", disable=None, leave=False, file=sys.stderr) as bar:
+    quiet = True if len(texts) <= PROGRESS_ABOVE else None  # None: tqdm shows it on a terminal only
+    with tqdm(total=len(texts), desc=what, unit="text", disable=quiet, leave=False, file=sys.stderr) as bar:
         for i in range(0, len(texts), BATCH):
             chunks.append(encoder.encode_passages(texts[i : i + BATCH]))
             bar.update(len(texts[i : i + BATCH]))
@@ -62,6 +70,9 @@ def embed(pending: list[tuple[Article, str]], encoders: dict[str, Encoder], view
           ) -> dict[str, dict[str, np.ndarray]]:
     """Encode the sentences of ``pending`` articles, view by view, in shared batches."""
     rows = [s for art, _ in pending for s in art.sentences]
+    if len(rows) > PROGRESS_ABOVE:
+        log.info("embedding %d sentences of %d article(s) with %s", len(rows), len(pending),
+                 ", ".join(sorted({e.id for e in encoders.values()})))
     titles = {art.id: art.title for art, _ in pending}
     out: dict[str, np.ndarray] = {}
     if "dense.sent" in views:
