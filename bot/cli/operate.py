@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from bot.errors import InputError
@@ -13,10 +14,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from bot.config import load_config
     from bot.devtools import bench
 
+    def measured(what: str, figures: dict, seconds: float) -> None:
+        bench.print_figures(figures)
+        print(f"bench: {what} took {seconds:.0f} s", file=sys.stderr, flush=True)
+
+    print("bench: each figure is printed as it is measured; how long each option takes: docs/performance.md",
+          file=sys.stderr, flush=True)
     figures = bench.run(load_config(args.config), asks=args.asks, corpus_size=args.corpus_size,
                         build_sample=args.build_sample, cold=not args.no_cold, burst=args.burst,
-                        incremental=args.incremental, feed=args.feed, questions_root=args.questions)
-    bench.print_figures(figures, args.json)
+                        incremental=args.incremental, feed=args.feed, questions_root=args.questions,
+                        on_step=measured)
+    if args.json:
+        print(json.dumps(figures))
     return 0
 
 

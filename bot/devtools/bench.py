@@ -35,7 +35,6 @@ Figures, not pass/fail. Everything runs on this machine with the configured pipe
 from __future__ import annotations
 
 import dataclasses
-import json
 import multiprocessing
 import os
 import resource
@@ -258,38 +257,55 @@ def journal_cost(n: int = 500) -> dict:
             "journal_record_p99_ms": round(percentile(times, 99), 3)}
 
 
+#: Figures of one step, as it hands them over.
+Figures = dict
+
+
 def run(config: Config, asks: int = 500, corpus_size: int | None = None, build_sample: int = 200,
         cold: bool = True, burst: bool = False, incremental: int | None = None, feed: bool = False,
-        questions_root: Path | None = None) -> dict:
-    """Every figure asked for (see the module docstring); ``questions_root``: see ``synthetic.dev_root``."""
+        questions_root: Path | None = None, on_step: Callable[[str, Figures, float], None] | None = None) -> Figures:
+    """Every figure asked for (see the module docstring), step by step; ``on_step(what, figures, seconds)``
+    is called as each step is measured (``article-bot bench`` prints them then). ``questions_root``: see
+    ``synthetic.dev_root``."""
     root = dev_root(config, questions_root)
     if feed:
         dev_set_folders(root)  # refused before anything is timed, with its message
     questions = dev_questions(root)
+    figures: Figures = {}
+
+    def step(what: str, measure: Callable[[], Figures]) -> None:
+        start = time.perf_counter()
+        got = measure()
+        figures.update(got)
+        if on_step is not None:
+            on_step(what, got, time.perf_counter() - start)
+
+    step("setting", lambda: {"questions": len(questions), "cpus": os.cpu_count()})
     engine = Engine(config)
-    figures: dict = {"questions": len(questions), "cpus": os.cpu_count()}
-    figures.update(warm_latency(engine, questions, asks))
+    step(f"warm latency ({asks} asks)", lambda: warm_latency(engine, questions, asks))
     if burst:
         from bot.devtools.burst import run_burst
 
-        figures.update(run_burst(config, engine))
+        step("burst on SimCord", lambda: run_burst(config, engine))
     if cold:
-        figures.update(cold_start(config, questions[0]))
+        step("cold start", lambda: cold_start(config, questions[0]))
     if build_sample:
-        figures.update(build_throughput(config, build_sample, real_sentences(config, root)))
-    figures.update(journal_cost())
-    figures["rss_mb"] = round(rss_mb(), 1)
+        step(f"build throughput ({build_sample} sentences)",
+             lambda: build_throughput(config, build_sample, real_sentences(config, root)))
+    step("journal", journal_cost)
+    step("memory", lambda: {"rss_mb": round(rss_mb(), 1)})
     if corpus_size:
-        figures.update(in_child(scale_child, config, corpus_size, questions, real_sentences(config, root)))
+        step(f"scale ({corpus_size} sentences)",
+             lambda: in_child(scale_child, config, corpus_size, questions, real_sentences(config, root)))
     if incremental:
-        figures.update(in_child(incremental_child, config, incremental, real_sentences(config, root)))
+        step(f"incremental ({incremental} articles)",
+             lambda: in_child(incremental_child, config, incremental, real_sentences(config, root)))
     if feed:
-        figures.update(in_child(feed_child, config, root))
+        step("feed", lambda: in_child(feed_child, config, root))
     return figures
 
 
-def print_figures(figures: dict, as_json: bool) -> None:
+def print_figures(figures: Figures) -> None:
+    """One line per figure, at once (a long run shows each step's figures as they come)."""
     for key, value in figures.items():
-        print(f"{key:24} {value}")
-    if as_json:
-        print(json.dumps(figures))
+        print(f"{key:24} {value}", flush=True)

@@ -74,3 +74,24 @@ def test_bench_feed_without_dev_sets_says_which_option_gives_them(make_project, 
     assert main(["bench", "--asks", "2", "--build-sample", "0", "--no-cold", "--feed", "--questions",
                  str(tmp_path), "--config", str(project.config_path)]) == 2
     assert "--feed needs dev sets" in capsys.readouterr().err
+
+
+def test_bench_hands_over_each_step_as_it_is_measured(make_project, capsys):
+    """Every figure comes with the step that measured it, in order, before the next step starts;
+    `article-bot bench` prints them then, and says on stderr how long each step took."""
+    from bot.devtools import bench
+
+    project = make_project()
+    steps: list[tuple[str, list[str]]] = []
+    figures = bench.run(project.config(), asks=2, build_sample=20, cold=False,
+                        on_step=lambda what, got, seconds: steps.append((what, list(got))))
+    assert [what for what, _ in steps] == ["setting", "warm latency (2 asks)", "build throughput (20 sentences)",
+                                          "journal", "memory"]
+    assert "p50_ms" in dict(steps)["warm latency (2 asks)"] and "build_sents_per_s" in steps[2][1]
+    assert [key for _, keys in steps for key in keys] == list(figures)
+
+    assert main(["bench", "--asks", "2", "--build-sample", "0", "--no-cold", "--config",
+                 str(project.config_path)]) == 0
+    printed = capsys.readouterr()
+    assert "bench: warm latency (2 asks) took" in printed.err
+    assert printed.out.splitlines()[0].split() == ["questions", str(figures["questions"])]
