@@ -138,14 +138,11 @@ def run_burst(config: Config, engine: Engine, users: int = 50, per_user: int = 1
     import tempfile
     from pathlib import Path
 
-    from bot.errors import ArticleBotError
-
-    try:
-        import simcord
-    except ImportError:
-        raise ArticleBotError("bench --burst drives the bot through SimCord, a test dependency: "
-                              "pip install -e '.[test]'") from None
+    from bot.devtools.simulated import import_simcord
     from bot.discord.app import ArticleBot
+
+    simcord = import_simcord("bench --burst drives the bot through SimCord, a test dependency: "
+                             "pip install -e '.[test]'")
 
     async def main(feedback_db: Path) -> BurstResult:
         cfg = dataclasses.replace(config, discord=dataclasses.replace(config.discord, feedback_db=feedback_db))

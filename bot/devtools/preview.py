@@ -116,24 +116,6 @@ def client_locale(locale: str) -> Iterator[None]:
         interactions.base_payload = original
 
 
-class _ProbeWarning(logging.Filter):
-    """Drops discord.py's "Guilds intent seems to be disabled": SimCord logs it while probing discord.py with a
-    client of no intents, not about the bot (which has the guilds intent)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("Guilds intent seems to be disabled")
-
-
-@contextlib.contextmanager
-def _quiet_probe() -> Iterator[None]:
-    state, probe = logging.getLogger("discord.state"), _ProbeWarning()
-    state.addFilter(probe)
-    try:
-        yield
-    finally:
-        state.removeFilter(probe)
-
-
 def can_open_browser() -> bool:
     """A graphical browser can be opened here (never a console one, which would take over the terminal)."""
     return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
@@ -142,11 +124,12 @@ def can_open_browser() -> bool:
 async def serve(config: Config, *, port: int = DEFAULT_PORT, locale: str = "en", journal: Path | None = None,
                 on_ready: Callable[[str], None] = print) -> None:
     """Run the preview until the page's "End preview session", SIGINT or SIGTERM."""
-    from bot.discord.app import ArticleBot  # first: it turns off discord.py's voice warnings
+    from bot.devtools.simulated import import_simcord
+    from bot.discord.app import ArticleBot
     from bot.qa.engine import Engine
 
+    simcord = import_simcord(INSTALL_HINT)
     try:
-        import simcord
         from simcord.backend.errors import SetupError
         from simcord.preview import _require_preview_runtime
         _require_preview_runtime()
@@ -158,7 +141,7 @@ async def serve(config: Config, *, port: int = DEFAULT_PORT, locale: str = "en",
         scratch = sandbox(config, Path(tmp), journal)
         engine = Engine(scratch)
         env = simcord.Env(ArticleBot(scratch, engine=engine))
-        with client_locale(discord_locale), _quiet_probe():
+        with client_locale(discord_locale):
             await env.start()
             try:
                 await env.bot.user.edit(username=BOT_NAME)  # as an owner names it in the developer portal
@@ -169,6 +152,8 @@ async def serve(config: Config, *, port: int = DEFAULT_PORT, locale: str = "en",
 
 
 async def _present(env: Env, world: World, port: int, locale: str, on_ready: Callable[[str], None]) -> None:
+    from simcord.backend.errors import SetupError
+
     try:
         preview = env.preview(world.channel, viewers=[world.member, world.moderator], layout="channel",
                               locale=locale, port=port)
@@ -179,9 +164,10 @@ async def _present(env: Env, world: World, port: int, locale: str, on_ready: Cal
                     loop.add_signal_handler(sig, lambda: asyncio.ensure_future(preview.close()))
             on_ready(preview.url)
             await preview.wait_closed()
-    except OSError as err:
-        raise InputError(f"127.0.0.1:{port} cannot be used ({err.strerror or err}): "
-                         "pass --port N (0 picks a free port)") from None
+    except (OSError, SetupError) as err:  # SimCord says SetupError("preview could not bind port N")
+        why = str(getattr(err.__cause__, "strerror", None) or getattr(err, "strerror", None) or err)
+        raise InputError(f"127.0.0.1:{port} cannot be used ({why.rsplit(': ', 1)[-1]}): pass another --port, "
+                         "or --port 0 to pick a free one") from None
 
 
 def run(config: Config, *, port: int = DEFAULT_PORT, locale: str = "en", journal: Path | None = None,
