@@ -5,6 +5,7 @@ One test runs the installed ``article-bot`` console script in a subprocess.
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import re
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.main import main
+from bot.cli.main import build_parser, main
 from tests.support.project import write_yaml
 from tests.support.waits import GUARD_S
 
@@ -375,6 +376,38 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["summary", "--length", "huge"])
     assert exc.value.code == 2
+
+
+# ----- help ------------------------------------------------------------------------------------
+
+def commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path the parser knows (``("feeds", "poll")``...), read from the parser itself."""
+    out = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                out += [(*path, name), *commands(sub, (*path, name))]
+    return out
+
+
+def help_text(capsys, *path: str) -> str:
+    with pytest.raises(SystemExit) as exc:
+        main([*path, "--help"])
+    assert exc.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_help_lists_every_command_and_no_help_shows_markup(capsys):
+    every = commands(build_parser())
+    top = [c[0] for c in every if len(c) == 1]
+    assert {"stats", "export", "sync", "preview", "run", "bench", "index", "add"} <= set(top)
+    text = help_text(capsys)
+    listed = " ".join(text.split()).split("Commands: ", 1)[1].split(".", 1)[0]
+    assert listed == ", ".join(top)  # the description's list, in the order they are registered
+    for name in top:
+        assert re.search(rf"^    {name} ", text, re.M), f"{name} has no line of its own in --help"
+    for path in [(), *every]:
+        assert "``" not in help_text(capsys, *path), f"article-bot {' '.join(path)} --help shows RST markup"
 
 
 # ----- the installed console script --------------------------------------------------------------
