@@ -85,7 +85,7 @@ def check(config: Config) -> None:
     from bot.qa.engine import Engine
 
     engine = Engine(config)
-    for art in engine.index.articles:
+    for art in engine.articles():
         print(f"article {art.id}: {art.title} [{art.language}, {art.sentences} sentences]")
     print(f"index: {config.index_dir} ({engine.index.manifest['sentences']} sentences, built "
           f"{engine.index.manifest['built_at']})")

@@ -8,6 +8,7 @@ summary of an update.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +46,19 @@ class ArticleInfo:
     def to_json(self) -> dict[str, str | int | None]:
         """Every field by name: ``articles.json``, ``article-bot list --json``, ``info`` and feed reports."""
         return dataclasses.asdict(self)
+
+
+def order_key(art_id: str) -> tuple[str, str]:
+    """The one order articles are shown in: by id, alphabetically, ignoring case (ids are file names:
+    the order a user sees them in ``articles/``). Used by ``article-bot list`` and ``info`` (and their
+    ``--json``), ``run --check``, ``/article list``, the article autocomplete and the lists in messages;
+    the index keeps them in the order they were added, which is no order a user expects."""
+    return art_id.casefold(), art_id
+
+
+def ordered(articles: Iterable[ArticleInfo]) -> list[ArticleInfo]:
+    """``articles`` in the order they are shown (:func:`order_key`)."""
+    return sorted(articles, key=lambda a: order_key(a.id))
 
 
 @dataclass

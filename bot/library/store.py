@@ -37,6 +37,7 @@ from bot.errors import ArticleError, InputError
 from bot.files import write_atomic
 from bot.index.encoders import Encoder
 from bot.index.maintenance import lock
+from bot.index.records import order_key, ordered
 from bot.index.sentence_index import SentenceIndex
 from bot.library.ids import Held, base_id, check_duplicate, check_id, slug, unique_id, without_suffix
 
@@ -325,7 +326,7 @@ def remove(config: Config, art_id: str, encoders: Encoders | None = None, *,
             paths = []  # another server's or a shared article: to this server it does not exist to remove
         if not paths:
             known = ", ".join(sorted({article_id(p) for p in files
-                                      if server is None or owners.get(article_id(p)) == str(server)}))
+                                      if server is None or owners.get(article_id(p)) == str(server)}, key=order_key))
             raise InputError(f"no article with the id {art_id!r} that you can remove; "
                              f"{'known' if server is None else 'your server' + chr(39) + 's'} articles: "
                              f"{known or 'none'}")
@@ -352,7 +353,8 @@ def remove(config: Config, art_id: str, encoders: Encoders | None = None, *,
 
 
 def listing(index: SentenceIndex) -> list[dict]:
-    """One entry per indexed article (id order), then one per skipped file with ``skipped``: the reason."""
-    out: list[dict] = [a.to_json() for a in sorted(index.articles, key=lambda a: a.id)]
+    """One entry per indexed article (in the order they are shown: ``records.order_key``), then one per
+    skipped file with ``skipped``: the reason."""
+    out: list[dict] = [a.to_json() for a in ordered(index.articles)]
     out += [{"id": article_id(Path(s.stamp.name)), "file": s.stamp.name, "skipped": s.reason} for s in index.skipped]
     return out

@@ -19,7 +19,7 @@ from bot.confidence.tiers import judge
 from bot.config import Config
 from bot.errors import InputError
 from bot.index.maintenance import ensure_index, load_encoders, lock
-from bot.index.records import ArticleInfo
+from bot.index.records import ArticleInfo, ordered
 from bot.index.sentence_index import SentenceIndex
 from bot.library.store import Upload
 from bot.library.store import add as library_add
@@ -159,10 +159,14 @@ class Engine:
     # ----- scope: which articles a question may be answered from ------------------------------
     # A ``Scope(server)`` sees the shared articles and that server's own; ``Scope(None)`` (a direct
     # message) the shared ones only. The CLI passes no scope: it sees them all.
-    def article_ids(self, scope: Scope | None = None, index: SentenceIndex | None = None) -> list[str]:
-        """Indexed article ids in name order (the index keeps them in the order they were added)."""
+    def articles(self, scope: Scope | None = None, index: SentenceIndex | None = None) -> list[ArticleInfo]:
+        """The indexed articles ``scope`` sees, in the order they are shown (``records.order_key``: by id)."""
         index = index or self.index
-        return sorted(a.id for a in index.articles if scope is None or scope.sees(a))
+        return ordered(a for a in index.articles if scope is None or scope.sees(a))
+
+    def article_ids(self, scope: Scope | None = None, index: SentenceIndex | None = None) -> list[str]:
+        """The ids of :meth:`articles`, in the same order."""
+        return [a.id for a in self.articles(scope, index)]
 
     def resolve_article(self, article: str | None, scope: Scope | None = None,
                         index: SentenceIndex | None = None) -> str | None:
@@ -216,7 +220,7 @@ class Engine:
         """Articles and the index manifest."""
         index = self.index
         return {
-            "articles": [a.to_json() for a in index.articles],
+            "articles": [a.to_json() for a in self.articles(index=index)],
             "index_dir": str(self.config.index_dir),
             "manifest": {k: v for k, v in index.manifest.items() if k != "files"},
             "calibration": describe(self.calibration, self.encoder_key),

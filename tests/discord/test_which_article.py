@@ -1,0 +1,58 @@
+"""Which article: the one order articles are shown in (CLI and Discord alike) — via the CLI and SimCord.
+
+A three-article project on the seeded hashing encoders, one article added after the first build, so
+the index's own order (the order they were added) is not the order they are shown in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bot import create_bot
+from bot.cli.main import main
+from bot.index.sentence_index import SentenceIndex
+from bot.qa.engine import Engine
+from tests.support.project import Project
+
+HARBOUR = "The harbour reopened on Friday after the storm. Ferries sail again every hour.\n"
+SHOWN = ["bakery.en", "Harbour", "tram.en"]  # by id, ignoring case
+
+
+@pytest.fixture
+def three(make_project, tmp_path) -> Project:
+    project = make_project(bakery=True)
+    Engine(project.config())
+    source = tmp_path / "harbour.txt"
+    source.write_text(HARBOUR, encoding="utf-8")
+    assert main(["add", str(source), "--id", "Harbour", "--config", str(project.config_path)]) == 0
+    return project
+
+
+@pytest.fixture
+def simcord_bot(three):
+    return create_bot(three.config_path, engine=Engine(three.config()))
+
+
+def cli_out(capsys, *argv: str) -> str:
+    capsys.readouterr()
+    assert main([*argv]) == 0
+    return capsys.readouterr().out
+
+
+async def test_list_info_and_discord_show_the_articles_in_one_order(simcord_env, three, capsys):
+    assert [a.id for a in SentenceIndex.load(three.index).articles] == ["bakery.en", "tram.en", "Harbour"]
+    config = ("--config", str(three.config_path))
+    listed = [line.split(":")[0] for line in cli_out(capsys, "list", *config).splitlines()]
+    listed_json = [a["id"] for a in json.loads(cli_out(capsys, "list", "--json", *config))]
+    info = [line.split(":")[0] for line in cli_out(capsys, "info", *config).splitlines()[: len(SHOWN)]]
+    info_json = [a["id"] for a in json.loads(cli_out(capsys, "info", "--json", *config))["articles"]]
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("general")
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    result = await alice.slash(channel, "article list")
+    in_discord = re.findall(r"^`([^`]+)`", result.response.embeds[0].description, re.M)
+    offered = [c["value"] for c in await alice.autocomplete(channel, "ask", "article", "", question="x")]
+    assert listed == listed_json == info == info_json == in_discord == offered == SHOWN
