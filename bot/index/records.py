@@ -31,17 +31,19 @@ class ArticleInfo:
     sentences: int = 0
     author: str | None = None
     site_name: str | None = None
-    added_at: str | None = None   # when it entered the index (or the sidecar's ``added_at``)
+    added_at: str | None = None   # the sidecar's ``added_at`` (add, /article add, feeds); None: put there by hand
     file: str | None = None       # file name in ``articles/``
     server: str | None = None     # the server it belongs to (the sidecar's ``server``); None: shared by all
     feed: str | None = None       # the feed it came from, if any
 
     @classmethod
-    def of(cls, art: Article, added_at: str) -> ArticleInfo:
+    def of(cls, art: Article) -> ArticleInfo:
+        """What the index keeps of ``art``. ``added_at`` is only ever the sidecar's: an article dropped in
+        ``articles/`` by hand has none, and no time is made up for it (the build's would be a lie)."""
         m = art.meta
         return cls(art.id, art.title, art.language, art.sha256, art.source, art.url, art.date, len(art.sentences),
-                   m.get("author"), m.get("site_name"), m.get("added_at") or added_at, art.path.name,
-                   m.get("server"), m.get("feed"))
+                   m.get("author"), m.get("site_name"), m.get("added_at"), art.path.name, m.get("server"),
+                   m.get("feed"))
 
     def to_json(self) -> dict[str, str | int | None]:
         """Every field by name: ``articles.json``, ``article-bot list --json``, ``info`` and feed reports."""

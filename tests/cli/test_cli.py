@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.cli.main import build_parser, main
 from tests.support.project import write_yaml
@@ -205,6 +206,22 @@ def test_info_json(capsys, built_project):
     assert [a["id"] for a in data["articles"]] == ["bakery.en", "tram.en"]
     assert data["manifest"]["encoders"]["dense"] == {"id": "hashing:64:0", "dim": 64}
     assert data["index_dir"] == str(built_project.index)
+
+
+def test_no_added_time_is_made_up_for_articles_put_in_by_hand(capsys, built_project, tmp_path):
+    """The build's time is not when an article was added: an article without ``added_at`` in its sidecar
+    shows none (the shipped one, anything dropped in articles/ by hand); one added by `add` shows its own."""
+    config = ("--config", built_project.config_path)
+    code, out, _ = run(capsys, "list", *config)
+    assert code == 0 and len(out.splitlines()) == 2 and "added" not in out
+    assert [a["added_at"] for a in json.loads(run(capsys, "list", "--json", *config)[1])] == [None, None]
+    assert [a["added_at"] for a in json.loads(run(capsys, "info", "--json", *config)[1])["articles"]] == [None, None]
+    source = tmp_path / "ferry.txt"
+    source.write_text("The ferry to Merrow Island runs every hour. It takes forty minutes.\n", encoding="utf-8")
+    assert run(capsys, "add", source, "--id", "ferry", *config)[0] == 0
+    side = yaml.safe_load((built_project.articles / "ferry.yaml").read_text(encoding="utf-8"))
+    listed = {line.split(":")[0]: line for line in run(capsys, "list", *config)[1].splitlines()}
+    assert listed["ferry"].endswith(f"(added {side['added_at']})") and "added" not in listed["tram.en"]
 
 
 @pytest.fixture

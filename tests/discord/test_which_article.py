@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import re
 
+import discord
 import pytest
 
 from bot import create_bot
 from bot.cli.main import main
+from bot.clock import moment
 from bot.index.sentence_index import SentenceIndex
 from bot.qa.engine import Engine
 from tests.support.project import Project
@@ -36,6 +38,10 @@ def simcord_bot(three):
     return create_bot(three.config_path, engine=Engine(three.config()))
 
 
+def fields(embed: discord.Embed) -> dict[str, str]:
+    return {f.name: f.value for f in embed.fields}
+
+
 def cli_out(capsys, *argv: str) -> str:
     capsys.readouterr()
     assert main([*argv]) == 0
@@ -56,3 +62,14 @@ async def test_list_info_and_discord_show_the_articles_in_one_order(simcord_env,
     in_discord = re.findall(r"^`([^`]+)`", result.response.embeds[0].description, re.M)
     offered = [c["value"] for c in await alice.autocomplete(channel, "ask", "article", "", question="x")]
     assert listed == listed_json == info == info_json == in_discord == offered == SHOWN
+
+
+async def test_article_info_shows_no_added_time_for_an_article_put_in_by_hand(simcord_env):
+    guild = simcord_env.create_guild()
+    channel = guild.create_text_channel("general")
+    alice = guild.add_member(simcord_env.create_user("alice"))
+    by_hand = await alice.slash(channel, "article info", article="tram.en")
+    assert "Added" not in fields(by_hand.response.embeds[0])  # not the time the index was first built
+    added = await alice.slash(channel, "article info", article="Harbour")
+    when = simcord_env.bot.engine.index.article("Harbour").added_at
+    assert fields(added.response.embeds[0])["Added"] == discord.utils.format_dt(moment(when), "f")
