@@ -7,6 +7,7 @@ index folder cannot be written, the engine keeps the in-memory build and logs a 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import threading
@@ -14,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.clock import moment
 from bot.confidence.model import Calibration, calibration_key, describe, load_calibration
 from bot.confidence.tiers import judge
 from bot.config import Config
@@ -24,7 +26,7 @@ from bot.index.sentence_index import SentenceIndex
 from bot.library.store import Upload
 from bot.library.store import add as library_add
 from bot.library.store import remove as library_remove
-from bot.qa.answer import Answer, Summary
+from bot.qa.answer import Answer, Chosen, Summary
 from bot.reader.read import load_reader
 from bot.retrieval.rank import Retriever
 
@@ -205,16 +207,33 @@ class Engine:
 
     def summary(self, length: str = "medium", focus: str | None = None, article: str | None = None,
                 scope: Scope | None = None) -> Summary:
-        """Extractive summary of one article (the one asked for, the default, or the first in scope)."""
+        """Extractive summary of one article: see :meth:`summary_article` for which, and the summary says why."""
         from bot.qa.summarize import summarize
 
         index, retriever = self._state.index, self._state.retriever
-        art_id = self.resolve_article(article, scope, index) or self._visible(scope, index)[0]
+        art_id, chosen, among = self.summary_article(article, scope, index)
         if focus is not None:
             focus = clean_question(focus, self.config.retrieval.max_question_chars)
         art = index.article(art_id)
         sentences = summarize(retriever, art_id, length=length, focus=focus, cfg=self.config.summary)
-        return Summary(art_id, art.title, tuple(sentences), length, focus)
+        return Summary(art_id, art.title, tuple(sentences), length, focus, chosen, among)
+
+    def summary_article(self, article: str | None, scope: Scope | None = None,
+                        index: SentenceIndex | None = None) -> tuple[str, Chosen, int]:
+        """The article a summary is of, why, and of how many in ``scope``: the one asked for, else the
+        configured default, else the only one, else the most recently added (``added_at``; one without
+        counts as the oldest), the first in shown order (by id) among equals."""
+        index = index or self._state.index
+        visible = self.articles(scope, index)
+        one = self.resolve_article(article, scope, index)
+        if one is not None:
+            return one, Chosen.ASKED if article is not None else Chosen.DEFAULT, len(visible)
+        self._visible(scope, index)  # none at all: refused with a message
+        if len(visible) == 1:
+            return visible[0].id, Chosen.ONLY, 1
+        oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+        newest = max(visible, key=lambda a: moment(a.added_at) or oldest)  # max keeps the first of equals
+        return newest.id, Chosen.NEWEST if moment(newest.added_at) else Chosen.FIRST, len(visible)
 
     def info(self) -> dict:
         """Articles and the index manifest."""

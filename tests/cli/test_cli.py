@@ -187,6 +187,51 @@ def test_summary_text(capsys, built_project):
     assert len(lines) >= 2 and all(line.startswith("  • ") for line in lines[1:])
 
 
+FERRY_TEXT = "The ferry to Merrow Island runs every hour from May. The crossing takes forty minutes.\n"
+
+
+def dated(project, name: str, text: str, added_at: str) -> None:
+    project.add_article(name, text, f"added_at: '{added_at}'\n")
+
+
+def test_summary_of_several_names_the_most_recently_added(capsys, make_project):
+    project = make_project(bakery=True)  # tram.en and bakery.en, put there by hand: no added time
+    dated(project, "ferry.en.txt", FERRY_TEXT, "2030-01-02T00:00:00+00:00")
+    dated(project, "alpha.en.txt", "The alpine pass reopened on Monday. Snow closed it for a week.\n",
+          "2030-01-01T00:00:00+00:00")
+    code, out, _ = run(capsys, "summary", "--config", project.config_path)
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == ("Summary of The ferry to Merrow Island runs every hour from May. (ferry.en), "
+                                      "the most recently added of 4 articles; pick another with --article ID")
+    assert "forty minutes" in lines[1]
+    data = json.loads(run(capsys, "summary", "--json", "--config", project.config_path)[1])
+    assert (data["article"], data["chosen"], data["articles_in_scope"]) == ("ferry.en", "most_recently_added", 4)
+
+
+def test_summary_of_several_without_added_times_takes_the_first_by_id_and_says_so(capsys, make_project):
+    project = make_project(bakery=True)
+    code, out, _ = run(capsys, "summary", "--config", project.config_path)
+    assert out.splitlines()[0] == ("Summary of The old bakery on Station Road reopened on Monday after a fire last "
+                                   "winter. (bakery.en), the first by id of 2 articles (none says when it was "
+                                   "added); pick another with --article ID")
+    data = json.loads(run(capsys, "summary", "--json", "--config", project.config_path)[1])
+    assert (data["article"], data["chosen"], data["articles_in_scope"]) == ("bakery.en", "first_by_id", 2)
+
+
+def test_summary_of_the_only_article_or_the_one_asked_for_has_no_note(capsys, make_project):
+    alone = make_project()
+    code, out, _ = run(capsys, "summary", "--config", alone.config_path)
+    assert code == 0 and out.splitlines()[0] == "Will Halverton finally get its tram?"
+    assert json.loads(run(capsys, "summary", "--json", "--config", alone.config_path)[1])["chosen"] == "only_article"
+    several = make_project(bakery=True)
+    out = run(capsys, "summary", "--article", "tram.en", "--config", several.config_path)[1]
+    assert out.splitlines()[0] == "Will Halverton finally get its tram?"
+    data = yaml.safe_load(several.config_path.read_text(encoding="utf-8"))
+    write_yaml(several.config_path, {**data, "default_article": "tram.en"})
+    out = run(capsys, "summary", "--json", "--config", several.config_path)[1]
+    assert (json.loads(out)["article"], json.loads(out)["chosen"]) == ("tram.en", "default_article")
+
+
 def test_info_text(capsys, built_project):
     code, out, _ = run(capsys, "info", "--config", built_project.config_path)
     assert code == 0
