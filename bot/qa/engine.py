@@ -39,14 +39,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 
 
 def clean_question(question: str, max_chars: int) -> str:
-    """Strip control and invisible characters; refuse empty or over-long questions."""
+    """Strip control and invisible characters; refuse empty questions and those over ``max_chars``
+    characters (exactly ``max_chars`` is accepted, and the message says "at most")."""
     if not isinstance(question, str):
         raise InputError("the question must be text")
     text = " ".join(_CONTROL.sub(" ", question).split())
     if not text:
         raise InputError("the question is empty: type a question about the article")
     if len(text) > max_chars:
-        raise InputError(f"the question is {len(text)} characters long; keep it under {max_chars}")
+        raise InputError(f"the question is {len(text):,} characters long; ask it in at most {max_chars:,} "
+                         "characters")
     return text
 
 

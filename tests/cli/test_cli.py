@@ -409,6 +409,14 @@ def test_bad_input_exits_2_with_one_line(capsys, make_project, tmp_path, case):
     assert_clean_error(code, out, err, needle)
 
 
+def test_a_question_of_exactly_the_limit_is_answered_one_more_character_is_not(capsys, built_project):
+    at_limit = ("why " * 250)[:999] + "?"  # max_question_chars: 1000
+    code, out, _ = run(capsys, "ask", at_limit, "--json", "--config", built_project.config_path)
+    assert code == 0 and json.loads(out)["question"] == at_limit
+    code, out, err = run(capsys, "ask", at_limit + "?", "--config", built_project.config_path)
+    assert_clean_error(code, out, err, "the question is 1,001 characters long; ask it in at most 1,000 characters")
+
+
 @pytest.mark.parametrize("name, content, why", [
     ("latin1.txt", b"caf\xe9 cr\xe8me", "not UTF-8"),
     ("empty.txt", b"", "the article is empty"),
