@@ -199,6 +199,34 @@ def test_bad_feeds_name_the_entry(tmp_path, feeds, key, says):
     assert says in str(err.value)
 
 
+@pytest.mark.parametrize("data, key, meant", [
+    ({"retreival": {}}, "retreival", "retrieval"),
+    ({"retrieval": {"lexcial_weight": 0.1}}, "retrieval.lexcial_weight", "lexical_weight"),
+    ({"retrieval": {"dense": {"backend": "hashing", "modle": "64"}}}, "retrieval.dense.modle", "model"),
+    ({"retrieval": {"reader": {"fused_wieght": 2}}}, "retrieval.reader.fused_wieght", "fused_weight"),
+    ({"summary": {"mmr_lamda": 0.5}}, "summary.mmr_lamda", "mmr_lambda"),
+    ({"discord": {"aplication_id": 1}}, "discord.aplication_id", "application_id"),
+    ({"discord": {"cooldown": {"rates": 2}}}, "discord.cooldown.rates", "rate"),
+    ({"feeds": [{"url": "https://a/x", "sever": 42}]}, "feeds[0].sever", "server"),
+    ({"fetch": {"timout": 5}}, "fetch.timout", "timeout"),
+])
+def test_a_mistyped_key_gets_the_closest_allowed_one(tmp_path, data, key, meant):
+    path = write_yaml(tmp_path / "config.yaml", data)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: key '{key}': unknown key, did you mean '{meant}'? (allowed: ")
+    assert "\n" not in message and err.value.exit_code == 2
+
+
+def test_a_key_like_no_allowed_one_gets_the_list_only(tmp_path):
+    path = write_yaml(tmp_path / "config.yaml", {"tokens": "abc"})
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value) == (f"{path}: key 'tokens': unknown key (allowed: articles_dir, default_article, discord, "
+                              "feed_polling, feeds, fetch, index_dir, metrics, retrieval, summary, threads)")
+
+
 def test_feeds_as_urls_and_as_mappings(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump({"feeds": ["https://a/rss", {"url": "https://b/atom", "server": 42,

@@ -7,9 +7,13 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.library import open_engine
 from bot.errors import InputError
+
+if TYPE_CHECKING:  # annotations only: the engine's values import numpy
+    from bot.qa.answer import Summary
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -29,18 +33,27 @@ def cmd_summary(args: argparse.Namespace) -> int:
     summary = engine.summary(length=args.length, focus=args.focus, article=args.article)
     if args.json:
         print(json.dumps({
-            "article": summary.article, "title": summary.title, "length": summary.length,
-            "focus": summary.focus,
+            "article": summary.article, "title": summary.title, "chosen": str(summary.chosen),
+            "articles_in_scope": summary.among, "length": summary.length, "focus": summary.focus,
             "sentences": [{"text": s.text, "paragraph": s.paragraph, "sentence": s.number}
                           for s in summary.sentences]}, ensure_ascii=False))
         return 0
-    print(summary.title)
+    print(picked_note(summary) if summary.picked else summary.title)
     if args.key_points:
         for s in summary.sentences:
             print(f"  • {s.text}")
     else:
         print("  " + " ".join(s.text for s in summary.sentences))
     return 0
+
+
+def picked_note(summary: Summary) -> str:
+    """The line that names an article the engine picked among several, and how to pick another."""
+    from bot.qa.answer import Chosen
+
+    why = (f"the most recently added of {summary.among} articles" if summary.chosen is Chosen.NEWEST
+           else f"the first by id of {summary.among} articles (none says when it was added)")
+    return f"Summary of {summary.title} ({summary.article}), {why}; pick another with --article ID"
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -145,7 +158,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p = sub.add_parser("summary", parents=[common], help="extractive summary of an article")
     p.add_argument("--length", choices=["short", "medium", "long"], default="medium")
     p.add_argument("--focus", help="a topic to focus on, e.g. 'patents'")
-    p.add_argument("--article", help="article id (default: config default_article, else the first)")
+    p.add_argument("--article", help="article id (default: config default_article, else the most recently "
+                                     "added; the output says which)")
     p.add_argument("--key-points", action="store_true", help="bulleted key points")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_summary)

@@ -150,7 +150,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
     p = sub.add_parser("add", parents=[common], help="add an article: a .txt/.md/.html file or an http(s) URL")
     p.add_argument("source", help="file path or URL")
-    p.add_argument("--id", help="article id (default: from its title, else the file name)")
+    p.add_argument("--id", help="article id (default: made from its title, as `list` shows it: the "
+                                "sidecar's or page's title, else its first line; else from the file name)")
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("remove", parents=[common], help="remove an article (its file, sidecar and index rows)")

@@ -1,7 +1,7 @@
-"""The ``article-bot`` command: index, add, remove, list, feeds, ask, summary, info, eval, calibrate, bench, run.
+"""The ``article-bot`` command: one subcommand per job, registered by ``library``, ``answers`` and ``operate``.
 
-Every command takes ``--config`` (default ``./config.yaml``). Errors a user can act on print one
-line on stderr and exit non-zero (2 for bad input or config); no traceback.
+``--help`` lists them from the parser itself (``build_parser``), so a new command is listed where it is
+registered and nowhere else. Help texts are plain text: no reStructuredText markup reaches a terminal.
 """
 
 from __future__ import annotations
@@ -17,15 +17,22 @@ from bot.errors import ArticleBotError
 log = logging.getLogger("bot")
 
 
+#: After the list of commands in ``article-bot --help``.
+EPILOG = ("Every command takes --config PATH (default ./config.yaml); `article-bot COMMAND --help` says more. "
+          "Errors a user can act on print one line on stderr and exit non-zero (2 for bad input or config), "
+          "with no traceback.")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="article-bot", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="article-bot", epilog=EPILOG)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more (timings, index decisions)")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default="config.yaml", type=Path, help="config file (default ./config.yaml)")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     for group in (library, answers, operate):
         group.add_parsers(sub, common)
+    parser.description = f"Answer questions about news articles. Commands: {', '.join(sub.choices)}."
     return parser
 
 

@@ -6,8 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.errors import InputError
+
+if TYPE_CHECKING:  # annotations only: discord.py is imported by the commands that need it
+    from bot.config import Config
+    from bot.discord.journal import Journal
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -34,7 +39,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.discord.run import check, run
 
     config = load_config(args.config)
-    return check(config) if args.check else run(config)
+    if args.check:
+        check(config)  # raises (exit 2) on anything that would stop `run`
+        return 0
+    return run(config)
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
@@ -55,23 +63,28 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return run(load_config(args.config), sync_only=True)
 
 
-def _journal(args: argparse.Namespace):
+def _journal(args: argparse.Namespace) -> tuple[Journal, Config]:
+    """The configured journal, to read. One that does not exist yet reads as an empty one (``memory``: no
+    file is created), and ``_no_journal_yet`` says where the bot will create it."""
     from bot.config import load_config
     from bot.discord.journal import Journal
 
     config = load_config(args.config)
     path = config.discord.feedback_db or config.path.parent / "feedback.sqlite3"
-    if not path.is_file():
-        raise InputError(f"{path}: no journal yet (it is created when the bot answers its first question)")
-    journal = Journal(path, config.discord.retention_days)
+    journal = Journal(path, config.discord.retention_days, memory=not path.is_file())
     journal.prune()  # what is past retention is never shown or exported
     return journal, config
 
 
+def _no_journal_yet(journal: Journal) -> None:
+    if journal.memory:
+        print(f"no journal yet: {journal.path} is created when the bot answers its first question")
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
-    journal, config = _journal(args)
     if args.days is not None and not 1 <= args.days <= 3650:
         raise InputError(f"--days must be between 1 and 3650, got {args.days}")
+    journal, config = _journal(args)
     stats = journal.stats(args.guild, days_list=(args.days,) if args.days else None)
     if stats is None:
         raise InputError(f"{journal.path}: the journal cannot be read (see the error above)")
@@ -91,6 +104,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"  👎 {r.down} 👍 {r.up}  {r.question}  → {r.sentence_id or r.article or '-'}")
     kept = f"{config.discord.retention_days} days" if config.discord.retention_days else "until deleted"
     print(f"{stats.all_time} questions in the journal (kept {kept})")
+    _no_journal_yet(journal)
     return 0
 
 
@@ -103,6 +117,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if n is None:
         raise InputError(f"{journal.path}: the journal cannot be read (see the error above)")
     print(f"wrote {n} row(s) of {args.what} to {args.csv}")
+    _no_journal_yet(journal)
     return 0
 
 
@@ -141,7 +156,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
     p = sub.add_parser("run", parents=[common], help="run the Discord bot (token from DISCORD_TOKEN)")
     p.add_argument("--check", action="store_true",
-                   help="validate config, articles and index, print the invite URL; do not connect")
+                   help="check what run needs (config, articles, index, token, metrics port) and print the "
+                        "invite URL; do not connect. Exit 0 only when run would start, 2 otherwise")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("preview", parents=[common],

@@ -8,6 +8,8 @@ one table (``RANGES``).
 from __future__ import annotations
 
 import dataclasses
+import difflib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,20 @@ def _fail(path: Path, key: str, problem: str) -> ConfigError:
     return ConfigError(f"{path}: key '{key}': {problem}")
 
 
+def _known_keys(path: Path, where: str, keys: Iterable[Any], allowed: Iterable[str]) -> None:
+    """Refuse the first of ``keys`` (as written) that is not ``allowed``, at every level of the file
+    (``where``: the section's dotted name, "" at the top): the message lists the allowed keys and
+    suggests the closest one, so ``retreival:`` gets "did you mean 'retrieval'?"."""
+    allowed = list(allowed)
+    for key in keys:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f", did you mean '{close[0]}'?" if close else ""
+        raise _fail(path, f"{where}.{key}" if where else str(key),
+                    f"unknown key{hint} (allowed: {', '.join(allowed)})")
+
+
 def _encoder(path: Path, key: str, value: Any, allow_none: bool) -> EncoderConfig | None:
     if value is None and allow_none:
         return None
@@ -41,9 +57,7 @@ def _encoder(path: Path, key: str, value: Any, allow_none: bool) -> EncoderConfi
         value = {"backend": value}
     if not isinstance(value, dict) or "backend" not in value:
         raise _fail(path, key, f"expected a mapping with 'backend' (one of {', '.join(BACKENDS)}), got {value!r}")
-    unknown = set(value) - {"backend", "model"}
-    if unknown:
-        raise _fail(path, f"{key}.{sorted(unknown)[0]}", "unknown key (allowed: backend, model)")
+    _known_keys(path, key, value, ("backend", "model"))
     backend = value["backend"]
     if backend not in BACKENDS:
         raise _fail(path, f"{key}.backend", f"expected one of {', '.join(BACKENDS)}, got {backend!r}")
@@ -71,9 +85,7 @@ def _reader(path: Path, key: str, value: Any) -> ReaderConfig | None:
     if not isinstance(value, dict):
         raise _fail(path, key, f"expected a mapping with 'k', 'fused_weight' and 'weights' (or null to turn the "
                                f"reader off), got {value!r}")
-    unknown = set(value) - {"k", "fused_weight", "weights"}
-    if unknown:
-        raise _fail(path, f"{key}.{sorted(unknown)[0]}", "unknown key (allowed: k, fused_weight, weights)")
+    _known_keys(path, key, value, ("k", "fused_weight", "weights"))
     k = value.get("k", ReaderConfig.k)
     if isinstance(k, bool) or not isinstance(k, int) or not READER_K[0] <= k <= READER_K[1]:
         raise _fail(path, f"{key}.k", f"expected a number of sentences from {READER_K[0]} to {READER_K[1]}, got {k!r}")
@@ -102,11 +114,9 @@ def _section(path: Path, data: dict, name: str, cls: type, nested: dict[str, Any
     if not isinstance(raw, dict):
         raise _fail(path, name, f"expected a mapping, got {type(raw).__name__}")
     kwargs: dict[str, Any] = {}
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    _known_keys(path, name, raw, [f.name for f in dataclasses.fields(cls)])
     defaults = cls()
     for key, value in raw.items():
-        if key not in fields:
-            raise _fail(path, f"{name}.{key}", f"unknown key (allowed: {', '.join(fields)})")
         if key in nested:
             kwargs[key] = nested[key](path, f"{name}.{key}", value)
             continue
@@ -195,10 +205,7 @@ def _feeds(path: Path, raw: Any) -> tuple[FeedConfig, ...]:
             entry = {"url": entry}
         if not isinstance(entry, dict) or not isinstance(entry.get("url"), str) or not entry["url"].strip():
             raise _fail(path, key, f"expected a feed URL or a mapping with 'url:', got {entry!r}")
-        unknown = set(entry) - {f.name for f in dataclasses.fields(FeedConfig)}
-        if unknown:
-            raise _fail(path, f"{key}.{sorted(unknown)[0]}", "unknown key (allowed: url, server, announce_channel, "
-                                                             "interval)")
+        _known_keys(path, key, entry, [f.name for f in dataclasses.fields(FeedConfig)])
         url = entry["url"].strip()
         if not url.lower().startswith(("http://", "https://")):
             raise _fail(path, f"{key}.url", f"expected an http:// or https:// feed URL, got {url!r}")
@@ -243,11 +250,8 @@ def load_config(path: str | Path = "config.yaml") -> Config:
         raise ConfigError(f"{path}: not valid YAML: {one_line(err)}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys at the top level")
-    known = {"articles_dir", "index_dir", "default_article", "retrieval", "summary", "threads", "discord",
-             "fetch", "metrics", "feeds", "feed_polling"}
-    for key in data:
-        if key not in known:
-            raise _fail(path, key, f"unknown key (allowed: {', '.join(sorted(known))})")
+    _known_keys(path, "", data, sorted(("articles_dir", "index_dir", "default_article", "retrieval", "summary",
+                                        "threads", "discord", "fetch", "metrics", "feeds", "feed_polling")))
     base = path.parent
 
     def folder(key: str, default: str) -> Path:
@@ -308,11 +312,9 @@ def _discord(path: Path, raw: Any) -> DiscordConfig:
     """The ``discord:`` section: ids, modes, cooldown and limits, each checked."""
     if not isinstance(raw, dict):
         raise _fail(path, "discord", f"expected a mapping, got {type(raw).__name__}")
-    allowed = {"application_id", "dev_guild_ids", "question_channels", "thread_mode", "dms", "cooldown",
-               "max_concurrency", "engine_timeout", "feedback_db", "examples", "retention_days"}
-    for key in raw:
-        if key not in allowed:
-            raise _fail(path, f"discord.{key}", f"unknown key (allowed: {', '.join(sorted(allowed))})")
+    _known_keys(path, "discord", raw, sorted(("application_id", "dev_guild_ids", "question_channels", "thread_mode",
+                                              "dms", "cooldown", "max_concurrency", "engine_timeout", "feedback_db",
+                                              "examples", "retention_days")))
     app_id = raw.get("application_id")
     if app_id is not None and not _is_id(app_id):
         raise _fail(path, "discord.application_id", f"expected the application's numeric id, got {app_id!r}")
@@ -323,8 +325,9 @@ def _discord(path: Path, raw: Any) -> DiscordConfig:
     if dms not in ("answer", "decline"):
         raise _fail(path, "discord.dms", f"expected 'answer' or 'decline', got {dms!r}")
     cooldown = raw.get("cooldown") or {}
-    if not isinstance(cooldown, dict) or set(cooldown) - {"rate", "per"}:
+    if not isinstance(cooldown, dict):
         raise _fail(path, "discord.cooldown", "expected a mapping with 'rate' (questions) and 'per' (seconds)")
+    _known_keys(path, "discord.cooldown", cooldown, ("rate", "per"))
     rate, per = cooldown.get("rate", 3), cooldown.get("per", 30)
     if not isinstance(rate, int) or isinstance(rate, bool) or not 1 <= rate <= 1000:
         raise _fail(path, "discord.cooldown.rate", f"expected a whole number from 1 to 1000 (>= 1), got {rate!r}")

@@ -30,7 +30,7 @@ from bot.discord.journal import Journal
 from bot.discord.registered import differences, held, sent
 from bot.discord.render import answer_embed
 from bot.discord.tree import ArticleTree
-from bot.errors import ConfigError, InputError
+from bot.errors import InputError
 from bot.qa.answer import Answer
 from bot.qa.engine import Engine, Scope
 
@@ -131,8 +131,9 @@ class ArticleBot(commands.Bot):
             try:
                 await self.metrics.start(m.host, m.port)
             except OSError as err:
-                raise ConfigError(f"metrics.port: cannot serve metrics on {m.host}:{m.port} ({err.strerror or err}); "
-                                  "pick a free port or set metrics.enabled: false") from None
+                from bot.discord.metrics import cannot_serve
+
+                raise cannot_serve(m.host, m.port, err) from None
         # The engine's rows, vocabularies and models live as long as the process: move them out of
         # the cyclic collector's reach so its full passes do not stall the event loop.
         gc.freeze()

@@ -40,6 +40,7 @@ from bot.discord.replies import allowed_to_manage, defer, in_server, send_epheme
 from bot.errors import ArticleBotError, InputError
 from bot.index.records import ArticleInfo
 from bot.library.store import Upload
+from bot.qa.engine import Scope
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ async def own_article_autocomplete(interaction: discord.Interaction, current: st
     """This server's own articles: the only ones /article remove can remove."""
     engine = interaction.client.engine  # type: ignore[attr-defined]
     server = owner_of(interaction.guild_id)
-    ids = sorted(a.id for a in engine.index.articles if server and a.server == server) if engine else []
+    ids = [a.id for a in engine.articles(Scope(server)) if server and a.server == server] if engine else []
     return [app_commands.Choice(name=i, value=i) for i in ids if current.lower() in i.lower()][:25]
 
 
@@ -142,7 +143,7 @@ class Articles(commands.GroupCog, group_name="article",
         lang = lang_of(interaction.locale)
         engine = self.bot.engine
         scope = self.bot.scope(interaction.guild_id)
-        articles = sorted((a for a in engine.index.articles if scope.sees(a)), key=lambda a: a.id)
+        articles = engine.articles(scope)
         if not articles:
             await send_ephemeral(interaction, label(lang, "no_articles"))
             return

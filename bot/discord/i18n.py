@@ -47,6 +47,11 @@ LABELS: dict[str, dict[str, str]] = {
         "remove_failed": "Could not remove the article: {reason}", "bad_article": "I can't show that: {reason}",
         "removed": "Removed `{id}` from this server.",
         "new_article": "New article", "new_article_text": "Ask me about it: `/ask article:{id}`",
+        "which_article": "Which article",
+        "summary_of_newest": "Summary of **{title}** (`{id}`), the most recently added of {n} articles; "
+        "pick another with `article:`",
+        "summary_of_first": "Summary of **{title}** (`{id}`), the first by id of {n} articles (none says when it "
+        "was added); pick another with `article:`",
     },
     "fr": {
         "answer": "Réponse", "context": "Contexte", "confidence": "Confiance", "position": "Position",
@@ -92,6 +97,11 @@ LABELS: dict[str, dict[str, str]] = {
         "remove_failed": "Impossible de retirer l'article : {reason}",
         "bad_article": "Je ne peux pas afficher cela : {reason}", "removed": "`{id}` est retiré de ce serveur.",
         "new_article": "Nouvel article", "new_article_text": "Posez-moi vos questions : `/ask article:{id}`",
+        "which_article": "Quel article",
+        "summary_of_newest": "Résumé de **{title}** (`{id}`), le plus récemment ajouté des {n} articles ; "
+        "choisissez-en un autre avec `article:`",
+        "summary_of_first": "Résumé de **{title}** (`{id}`), le premier par identifiant des {n} articles (aucun "
+        "ne dit quand il a été ajouté) ; choisissez-en un autre avec `article:`",
     },
 }
 

@@ -121,8 +121,12 @@ EXPORTS = {
 class Journal:
     """Questions and ratings in one SQLite file; every method is safe to call from worker threads."""
 
-    def __init__(self, path: Path, retention_days: int | None = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, path: Path, retention_days: int | None = None, clock: Callable[[], float] = time.time,
+                 *, memory: bool = False) -> None:
+        """``memory``: an empty journal held in memory, nothing written to ``path`` (reading a journal that
+        does not exist yet: its statistics and exports are the empty ones, and no file is left behind)."""
         self.path = Path(path)
+        self.memory = memory
         self.retention_days = retention_days
         self.clock = clock
         self._conn: sqlite3.Connection | None = None
@@ -134,8 +138,10 @@ class Journal:
     # ----- the connection ---------------------------------------------------------------------
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=5.0, check_same_thread=False, isolation_level=None)
+            if not self.memory:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(":memory:" if self.memory else self.path, timeout=5.0, check_same_thread=False,
+                                   isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(SCHEMA)
             old = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}

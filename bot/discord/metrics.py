@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -23,11 +24,32 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from prometheus_client.core import GaugeMetricFamily
 
 from bot.discord.journal import OUTCOMES
+from bot.errors import ConfigError
 
 if TYPE_CHECKING:  # annotations only
     from bot.discord.app import ArticleBot
 
 log = logging.getLogger(__name__)
+
+
+def cannot_serve(host: str, port: int, err: OSError) -> ConfigError:
+    """What ``run`` and ``run --check`` say when ``host:port`` cannot be served."""
+    return ConfigError(f"metrics.port: cannot serve metrics on {host}:{port} ({err.strerror or err}); "
+                       "pick a free port (is the bot already running?) or set metrics.enabled: false")
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise :func:`cannot_serve` unless ``host:port`` can be bound now (bound and let go at once, with
+    the address reuse aiohttp's server uses): ``article-bot run --check``."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+    except OSError as err:
+        raise cannot_serve(host, port, err) from None
+
 
 #: Answer latency buckets (seconds): the warm path is ~20 ms, a cold or contended one up to seconds.
 BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)

@@ -10,7 +10,7 @@ import discord
 
 from bot.confidence.tiers import Tier
 from bot.discord.i18n import label
-from bot.qa.answer import Answer, Summary
+from bot.qa.answer import Answer, Chosen, Summary
 from bot.qa.render import CLOSEST_MIN, bar
 from bot.retrieval.values import Passage
 
@@ -102,6 +102,10 @@ def summary_embed(summary: Summary, lang: str, key_points: bool, source: str | N
     body = "\n".join(f"• {s}" for s in sentences) if key_points else " ".join(sentences)
     embed = discord.Embed(title=clip(f"📰 {heading}", TITLE), description=clip(body, DESCRIPTION),
                           colour=COLOUR_SUMMARY)
+    if summary.picked:  # the engine picked it among several: say which, and how to pick another
+        note = label(lang, "summary_of_newest" if summary.chosen is Chosen.NEWEST else "summary_of_first",
+                     title=safe(summary.title), id=summary.article, n=summary.among)
+        embed.add_field(name=label(lang, "which_article"), value=clip(note, FIELD), inline=False)
     _footer(embed, summary.title, source)
     return fit(embed)
 

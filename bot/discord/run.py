@@ -76,28 +76,46 @@ def application_id(config: Config, token: str | None) -> int | None:
     return None
 
 
-def check(config: Config) -> int:
-    """Validate config, articles and index; print the invite URL. No connection."""
+def check(config: Config) -> None:
+    """What ``run`` needs, checked without connecting: config, articles and index (loaded), the token, the
+    metrics port. Prints the articles, the index and the invite URL (when the application id is known);
+    raises a ConfigError (exit 2) naming every problem that would stop ``run``, and returns only when
+    ``run`` would start. The token is described, never printed."""
     from bot.discord.app import invite_url
     from bot.qa.engine import Engine
 
     engine = Engine(config)
-    for art in engine.index.articles:
+    for art in engine.articles():
         print(f"article {art.id}: {art.title} [{art.language}, {art.sentences} sentences]")
     print(f"index: {config.index_dir} ({engine.index.manifest['sentences']} sentences, built "
           f"{engine.index.manifest['built_at']})")
+    problems: list[ConfigError] = []
     try:
         token = read_token(config)
         print("token: DISCORD_TOKEN is set and well-formed")
     except TokenError as err:
         token = None
-        print(f"token: {err}")
+        problems.append(err)
     app_id = application_id(config, token)
     if app_id:
         print(f"invite URL: {invite_url(app_id, config)}")
     else:
         print("invite URL: set discord.application_id in config.yaml (or DISCORD_TOKEN) to print it")
-    return 0
+    if config.discord.question_channels:
+        print("note: discord.question_channels needs the Message Content intent: check that it is on in the "
+              "developer portal (Bot → Privileged Gateway Intents); --check cannot see it")
+    if config.metrics.enabled:
+        from bot.discord.metrics import check_port
+
+        try:
+            check_port(config.metrics.host, config.metrics.port)
+            print(f"metrics: {config.metrics.host}:{config.metrics.port} is free")
+        except ConfigError as err:
+            problems.append(err)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ConfigError(f"{len(problems)} problems: " + " ".join(f"({n}) {p}" for n, p in enumerate(problems, 1)))
 
 
 def close_on_signals(bot: ArticleBot) -> None:

@@ -6,7 +6,6 @@ and the views. An article whose key is unchanged keeps its rows and vectors.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -51,11 +50,10 @@ class Plan:
     added: list[str] = field(default_factory=list)
     edited: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    first_seen: dict[str, str | None] = field(default_factory=dict)      # an edited article keeps its date
 
 
 def plan(old: SentenceIndex | None, found: dict[str, FileStamp | Article], encoders: dict[str, Encoder],
-         views: tuple[str, ...], now: str) -> Plan:
+         views: tuple[str, ...]) -> Plan:
     """Sort ``found`` (a :class:`FileStamp` means "unchanged since ``old``") against ``old``."""
     p = Plan()
     old_infos = {a.id: a for a in old.articles} if old is not None else {}
@@ -70,9 +68,8 @@ def plan(old: SentenceIndex | None, found: dict[str, FileStamp | Article], encod
             if key != old_keys.get(art_id):
                 p.edited.append(art_id)
                 p.pending.append((item, key))
-                p.first_seen[art_id] = info.added_at
                 continue
-            info = dataclasses.replace(ArticleInfo.of(item, info.added_at or now), added_at=info.added_at)
+            info = ArticleInfo.of(item)
         first, end = old.spans[art_id]  # type: ignore[union-attr]
         p.kept.append(Part(info, old.rows[first:end], {}, old_keys[art_id], stamp,  # type: ignore[union-attr]
                            terms=old.terms[first:end] or None, names=old.names.get(art_id)))  # type: ignore[union-attr]

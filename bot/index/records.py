@@ -8,6 +8,7 @@ summary of an update.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,21 +31,36 @@ class ArticleInfo:
     sentences: int = 0
     author: str | None = None
     site_name: str | None = None
-    added_at: str | None = None   # when it entered the index (or the sidecar's ``added_at``)
+    added_at: str | None = None   # the sidecar's ``added_at`` (add, /article add, feeds); None: put there by hand
     file: str | None = None       # file name in ``articles/``
     server: str | None = None     # the server it belongs to (the sidecar's ``server``); None: shared by all
     feed: str | None = None       # the feed it came from, if any
 
     @classmethod
-    def of(cls, art: Article, added_at: str) -> ArticleInfo:
+    def of(cls, art: Article) -> ArticleInfo:
+        """What the index keeps of ``art``. ``added_at`` is only ever the sidecar's: an article dropped in
+        ``articles/`` by hand has none, and no time is made up for it (the build's would be a lie)."""
         m = art.meta
         return cls(art.id, art.title, art.language, art.sha256, art.source, art.url, art.date, len(art.sentences),
-                   m.get("author"), m.get("site_name"), m.get("added_at") or added_at, art.path.name,
-                   m.get("server"), m.get("feed"))
+                   m.get("author"), m.get("site_name"), m.get("added_at"), art.path.name, m.get("server"),
+                   m.get("feed"))
 
     def to_json(self) -> dict[str, str | int | None]:
         """Every field by name: ``articles.json``, ``article-bot list --json``, ``info`` and feed reports."""
         return dataclasses.asdict(self)
+
+
+def order_key(art_id: str) -> tuple[str, str]:
+    """The one order articles are shown in: by id, alphabetically, ignoring case (ids are file names:
+    the order a user sees them in ``articles/``). Used by ``article-bot list`` and ``info`` (and their
+    ``--json``), ``run --check``, ``/article list``, the article autocomplete and the lists in messages;
+    the index keeps them in the order they were added, which is no order a user expects."""
+    return art_id.casefold(), art_id
+
+
+def ordered(articles: Iterable[ArticleInfo]) -> list[ArticleInfo]:
+    """``articles`` in the order they are shown (:func:`order_key`)."""
+    return sorted(articles, key=lambda a: order_key(a.id))
 
 
 @dataclass

@@ -107,8 +107,8 @@ class SentenceIndex:
         settings = settings or AnnSettings()
         views = views or wanted_views(encoders, bare_sentences=True)
         start, now = time.perf_counter(), now_iso()
-        todo = plan(old, found, encoders, views, now)
-        fresh, encoded, from_store = _embed_pending(todo, encoders, views, saved, now)
+        todo = plan(old, found, encoders, views)
+        fresh, encoded, from_store = _embed_pending(todo, encoders, views, saved)
         parts = todo.kept + fresh
         if not parts:
             raise IndexFormatError("no article to index")
@@ -182,8 +182,8 @@ class SentenceIndex:
 
 
 
-def _embed_pending(todo: Plan, encoders: dict[str, Encoder], views: tuple[str, ...], saved: Path | None,
-                   now: str) -> tuple[list[Part], int, int]:
+def _embed_pending(todo: Plan, encoders: dict[str, Encoder], views: tuple[str, ...], saved: Path | None
+                   ) -> tuple[list[Part], int, int]:
     """The pending articles as fresh parts, in the plan's order: their vectors read from ``saved``
     (``embeddings/``) when there, else encoded. Returns (parts, sentences encoded, sentences read)."""
     fresh: list[Part] = []
@@ -194,13 +194,11 @@ def _embed_pending(todo: Plan, encoders: dict[str, Encoder], views: tuple[str, .
         if part is None:
             to_encode.append((art, key))
             continue
-        part.info, part.rows, part.stamp = ArticleInfo.of(art, todo.first_seen.get(art.id) or now), \
-            list(art.sentences), art.stamp
+        part.info, part.rows, part.stamp = ArticleInfo.of(art), list(art.sentences), art.stamp
         fresh.append(part)
         from_store += len(art.sentences)
     encoded = embed(to_encode, encoders, views) if to_encode else {}
-    fresh += [Part(ArticleInfo.of(art, todo.first_seen.get(art.id) or now), list(art.sentences), encoded[art.id],
-                   key, art.stamp, fresh=True)
+    fresh += [Part(ArticleInfo.of(art), list(art.sentences), encoded[art.id], key, art.stamp, fresh=True)
               for art, key in to_encode]
     order = {art.id: i for i, (art, _) in enumerate(todo.pending)}
     fresh.sort(key=lambda p: order[p.info.id])

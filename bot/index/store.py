@@ -42,7 +42,9 @@ from bot.index.records import ArticleInfo, Part
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+#: 3: ``articles.json`` holds no made-up ``added_at`` (format 2 put the build time there for articles
+#: without one); a format 2 index is rebuilt from ``embeddings/``, without encoding.
+FORMAT_VERSION = 3
 METRIC = "inner_product_on_l2_normalised (cosine)"
 #: The per-article embedding store inside the index folder.
 EMBEDDINGS = "embeddings"

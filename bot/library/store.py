@@ -5,7 +5,8 @@ changed article is embedded: ``bot.index.maintenance.ensure_index``).
 What ``add`` stores: ``articles/<id>.txt`` with the article's text (for a web page, the text
 trafilatura extracted, paragraphs separated by blank lines) and ``articles/<id>.yaml``, its
 sidecar: title, date, author, site name, source URL and when it was added. The id is the one given
-with ``--id``, else made from the title (``halverton-approves-blue-line-tram``), else from the
+with ``--id``, else made from the title the article gets (``halverton-approves-blue-line-tram``: the
+sidecar's or page's title, else its first line, as ``article-bot list`` shows it), else from the
 file name.
 
 Nothing is half-done: the source is fetched, extracted and parsed before anything is written; an
@@ -36,6 +37,7 @@ from bot.errors import ArticleError, InputError
 from bot.files import write_atomic
 from bot.index.encoders import Encoder
 from bot.index.maintenance import lock
+from bot.index.records import order_key, ordered
 from bot.index.sentence_index import SentenceIndex
 from bot.library.ids import Held, base_id, check_duplicate, check_id, slug, unique_id, without_suffix
 
@@ -177,6 +179,11 @@ class Prepared:
     language: str
     sentences: int
 
+    def renamed(self, taken: set[str] | frozenset[str]) -> Prepared:
+        """This article under the id made from its title (``ids.base_id``; its id without a ``-N`` suffix
+        when the title gives none), numbered ``-2``, ``-3``... past the ids in ``taken``."""
+        return dataclasses.replace(self, id=unique_id(base_id(self.title, without_suffix(self.id)), taken))
+
 
 def prepare(config: Config, source: str | Upload, art_id: str | None = None, *, server: str | None = None,
             extra: dict[str, str] | None = None, now: str | None = None, replace: bool = False,
@@ -195,19 +202,21 @@ def prepare(config: Config, source: str | Upload, art_id: str | None = None, *, 
 
         parse_url(source)  # FetchError unless an absolute http(s) URL
     incoming = fetch_incoming(source, config)
-    if art_id is None:
-        art_id = base_id(incoming.meta.get("title", ""), incoming.fallback_id)
-        if taken is not None:
-            art_id = unique_id(art_id, taken)
-    if not replace:
-        check_new(config.articles_dir, art_id, incoming, server)
     meta = dict(incoming.meta) | dict(extra or {})
     meta.pop("server", None)  # ownership comes from who adds it, never from the file or page
     if server is not None:
         meta["server"] = str(server)
     meta["added_at"] = now or now_iso()
     text = incoming.text.strip() + "\n"
-    art = _validated(text, art_id, meta, incoming.origin)
+    # Parsed once, before the id is known: the title it gets (the sidecar's or page's, else its first
+    # line) is what a made id comes from; the id changes none of title, language or sentence count.
+    art = _validated(text, art_id or incoming.fallback_id, meta, incoming.origin)
+    if art_id is None:
+        art_id = base_id(art.title, incoming.fallback_id)
+        if taken is not None:
+            art_id = unique_id(art_id, taken)
+    if not replace:
+        check_new(config.articles_dir, art_id, incoming, server)
     return Prepared(art_id, text, meta, incoming.origin, art.title, art.language, len(art.sentences))
 
 
@@ -271,8 +280,7 @@ def add(config: Config, source: str | Upload, art_id: str | None = None, now: st
         if unique:
             taken = ids_on_disk(config)
             if item.id in taken:
-                item = dataclasses.replace(item, id=unique_id(base_id(item.meta.get("title", ""),
-                                                                      without_suffix(item.id)), taken))
+                item = item.renamed(taken)
         check_new(config.articles_dir, item.id, Incoming(item.text, item.meta, item.origin, item.id), server)
         index = commit(config, [item], encoders)
         if on_index is not None:
@@ -318,7 +326,7 @@ def remove(config: Config, art_id: str, encoders: Encoders | None = None, *,
             paths = []  # another server's or a shared article: to this server it does not exist to remove
         if not paths:
             known = ", ".join(sorted({article_id(p) for p in files
-                                      if server is None or owners.get(article_id(p)) == str(server)}))
+                                      if server is None or owners.get(article_id(p)) == str(server)}, key=order_key))
             raise InputError(f"no article with the id {art_id!r} that you can remove; "
                              f"{'known' if server is None else 'your server' + chr(39) + 's'} articles: "
                              f"{known or 'none'}")
@@ -345,7 +353,8 @@ def remove(config: Config, art_id: str, encoders: Encoders | None = None, *,
 
 
 def listing(index: SentenceIndex) -> list[dict]:
-    """One entry per indexed article (id order), then one per skipped file with ``skipped``: the reason."""
-    out: list[dict] = [a.to_json() for a in sorted(index.articles, key=lambda a: a.id)]
+    """One entry per indexed article (in the order they are shown: ``records.order_key``), then one per
+    skipped file with ``skipped``: the reason."""
+    out: list[dict] = [a.to_json() for a in ordered(index.articles)]
     out += [{"id": article_id(Path(s.stamp.name)), "file": s.stamp.name, "skipped": s.reason} for s in index.skipped]
     return out

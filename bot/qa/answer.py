@@ -8,6 +8,7 @@ nothing of how they were computed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.confidence.tiers import Judgement, Tier
 from bot.corpus.article import Sentence
@@ -61,13 +62,31 @@ class Answer:
         )
 
 
+class Chosen(StrEnum):
+    """Why a summary is of the article it is of (the engine picks; the front ends say it)."""
+
+    ASKED = "asked"                             # the one asked for (--article, article:)
+    DEFAULT = "default_article"                 # the config's default_article
+    ONLY = "only_article"                       # the one article in scope
+    NEWEST = "most_recently_added"              # several: the one with the latest added_at
+    FIRST = "first_by_id"                       # several, none with an added_at: the first in shown order
+
+
 @dataclass(frozen=True)
 class Summary:
-    """An extractive summary: sentences in article order."""
+    """An extractive summary: sentences in article order; ``chosen``: why this article, of ``among``
+    articles in scope."""
 
     article: str
     title: str
     sentences: tuple[Sentence, ...]
     length: str
     focus: str | None
+    chosen: Chosen = Chosen.ASKED
+    among: int = 1
+
+    @property
+    def picked(self) -> bool:
+        """Picked among several without being asked for: the front ends name it and say how to pick another."""
+        return self.chosen in (Chosen.NEWEST, Chosen.FIRST)
 

@@ -7,6 +7,7 @@ index folder cannot be written, the engine keeps the in-memory build and logs a 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import threading
@@ -14,17 +15,18 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.clock import moment
 from bot.confidence.model import Calibration, calibration_key, describe, load_calibration
 from bot.confidence.tiers import judge
 from bot.config import Config
 from bot.errors import InputError
 from bot.index.maintenance import ensure_index, load_encoders, lock
-from bot.index.records import ArticleInfo
+from bot.index.records import ArticleInfo, ordered
 from bot.index.sentence_index import SentenceIndex
 from bot.library.store import Upload
 from bot.library.store import add as library_add
 from bot.library.store import remove as library_remove
-from bot.qa.answer import Answer, Summary
+from bot.qa.answer import Answer, Chosen, Summary
 from bot.reader.read import load_reader
 from bot.retrieval.rank import Retriever
 
@@ -37,14 +39,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 
 
 def clean_question(question: str, max_chars: int) -> str:
-    """Strip control and invisible characters; refuse empty or over-long questions."""
+    """Strip control and invisible characters; refuse empty questions and those over ``max_chars``
+    characters (exactly ``max_chars`` is accepted, and the message says "at most")."""
     if not isinstance(question, str):
         raise InputError("the question must be text")
     text = " ".join(_CONTROL.sub(" ", question).split())
     if not text:
         raise InputError("the question is empty: type a question about the article")
     if len(text) > max_chars:
-        raise InputError(f"the question is {len(text)} characters long; keep it under {max_chars}")
+        raise InputError(f"the question is {len(text):,} characters long; ask it in at most {max_chars:,} "
+                         "characters")
     return text
 
 
@@ -159,10 +163,14 @@ class Engine:
     # ----- scope: which articles a question may be answered from ------------------------------
     # A ``Scope(server)`` sees the shared articles and that server's own; ``Scope(None)`` (a direct
     # message) the shared ones only. The CLI passes no scope: it sees them all.
-    def article_ids(self, scope: Scope | None = None, index: SentenceIndex | None = None) -> list[str]:
-        """Indexed article ids in name order (the index keeps them in the order they were added)."""
+    def articles(self, scope: Scope | None = None, index: SentenceIndex | None = None) -> list[ArticleInfo]:
+        """The indexed articles ``scope`` sees, in the order they are shown (``records.order_key``: by id)."""
         index = index or self.index
-        return sorted(a.id for a in index.articles if scope is None or scope.sees(a))
+        return ordered(a for a in index.articles if scope is None or scope.sees(a))
+
+    def article_ids(self, scope: Scope | None = None, index: SentenceIndex | None = None) -> list[str]:
+        """The ids of :meth:`articles`, in the same order."""
+        return [a.id for a in self.articles(scope, index)]
 
     def resolve_article(self, article: str | None, scope: Scope | None = None,
                         index: SentenceIndex | None = None) -> str | None:
@@ -201,22 +209,39 @@ class Engine:
 
     def summary(self, length: str = "medium", focus: str | None = None, article: str | None = None,
                 scope: Scope | None = None) -> Summary:
-        """Extractive summary of one article (the one asked for, the default, or the first in scope)."""
+        """Extractive summary of one article: see :meth:`summary_article` for which, and the summary says why."""
         from bot.qa.summarize import summarize
 
         index, retriever = self._state.index, self._state.retriever
-        art_id = self.resolve_article(article, scope, index) or self._visible(scope, index)[0]
+        art_id, chosen, among = self.summary_article(article, scope, index)
         if focus is not None:
             focus = clean_question(focus, self.config.retrieval.max_question_chars)
         art = index.article(art_id)
         sentences = summarize(retriever, art_id, length=length, focus=focus, cfg=self.config.summary)
-        return Summary(art_id, art.title, tuple(sentences), length, focus)
+        return Summary(art_id, art.title, tuple(sentences), length, focus, chosen, among)
+
+    def summary_article(self, article: str | None, scope: Scope | None = None,
+                        index: SentenceIndex | None = None) -> tuple[str, Chosen, int]:
+        """The article a summary is of, why, and of how many in ``scope``: the one asked for, else the
+        configured default, else the only one, else the most recently added (``added_at``; one without
+        counts as the oldest), the first in shown order (by id) among equals."""
+        index = index or self._state.index
+        visible = self.articles(scope, index)
+        one = self.resolve_article(article, scope, index)
+        if one is not None:
+            return one, Chosen.ASKED if article is not None else Chosen.DEFAULT, len(visible)
+        self._visible(scope, index)  # none at all: refused with a message
+        if len(visible) == 1:
+            return visible[0].id, Chosen.ONLY, 1
+        oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+        newest = max(visible, key=lambda a: moment(a.added_at) or oldest)  # max keeps the first of equals
+        return newest.id, Chosen.NEWEST if moment(newest.added_at) else Chosen.FIRST, len(visible)
 
     def info(self) -> dict:
         """Articles and the index manifest."""
         index = self.index
         return {
-            "articles": [a.to_json() for a in index.articles],
+            "articles": [a.to_json() for a in self.articles(index=index)],
             "index_dir": str(self.config.index_dir),
             "manifest": {k: v for k, v in index.manifest.items() if k != "files"},
             "calibration": describe(self.calibration, self.encoder_key),

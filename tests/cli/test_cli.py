@@ -5,6 +5,7 @@ One test runs the installed ``article-bot`` console script in a subprocess.
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import re
@@ -13,8 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.cli.main import main
+from bot.cli.main import build_parser, main
 from tests.support.project import write_yaml
 from tests.support.waits import GUARD_S
 
@@ -185,6 +187,51 @@ def test_summary_text(capsys, built_project):
     assert len(lines) >= 2 and all(line.startswith("  • ") for line in lines[1:])
 
 
+FERRY_TEXT = "The ferry to Merrow Island runs every hour from May. The crossing takes forty minutes.\n"
+
+
+def dated(project, name: str, text: str, added_at: str) -> None:
+    project.add_article(name, text, f"added_at: '{added_at}'\n")
+
+
+def test_summary_of_several_names_the_most_recently_added(capsys, make_project):
+    project = make_project(bakery=True)  # tram.en and bakery.en, put there by hand: no added time
+    dated(project, "ferry.en.txt", FERRY_TEXT, "2030-01-02T00:00:00+00:00")
+    dated(project, "alpha.en.txt", "The alpine pass reopened on Monday. Snow closed it for a week.\n",
+          "2030-01-01T00:00:00+00:00")
+    code, out, _ = run(capsys, "summary", "--config", project.config_path)
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == ("Summary of The ferry to Merrow Island runs every hour from May. (ferry.en), "
+                                      "the most recently added of 4 articles; pick another with --article ID")
+    assert "forty minutes" in lines[1]
+    data = json.loads(run(capsys, "summary", "--json", "--config", project.config_path)[1])
+    assert (data["article"], data["chosen"], data["articles_in_scope"]) == ("ferry.en", "most_recently_added", 4)
+
+
+def test_summary_of_several_without_added_times_takes_the_first_by_id_and_says_so(capsys, make_project):
+    project = make_project(bakery=True)
+    code, out, _ = run(capsys, "summary", "--config", project.config_path)
+    assert out.splitlines()[0] == ("Summary of The old bakery on Station Road reopened on Monday after a fire last "
+                                   "winter. (bakery.en), the first by id of 2 articles (none says when it was "
+                                   "added); pick another with --article ID")
+    data = json.loads(run(capsys, "summary", "--json", "--config", project.config_path)[1])
+    assert (data["article"], data["chosen"], data["articles_in_scope"]) == ("bakery.en", "first_by_id", 2)
+
+
+def test_summary_of_the_only_article_or_the_one_asked_for_has_no_note(capsys, make_project):
+    alone = make_project()
+    code, out, _ = run(capsys, "summary", "--config", alone.config_path)
+    assert code == 0 and out.splitlines()[0] == "Will Halverton finally get its tram?"
+    assert json.loads(run(capsys, "summary", "--json", "--config", alone.config_path)[1])["chosen"] == "only_article"
+    several = make_project(bakery=True)
+    out = run(capsys, "summary", "--article", "tram.en", "--config", several.config_path)[1]
+    assert out.splitlines()[0] == "Will Halverton finally get its tram?"
+    data = yaml.safe_load(several.config_path.read_text(encoding="utf-8"))
+    write_yaml(several.config_path, {**data, "default_article": "tram.en"})
+    out = run(capsys, "summary", "--json", "--config", several.config_path)[1]
+    assert (json.loads(out)["article"], json.loads(out)["chosen"]) == ("tram.en", "default_article")
+
+
 def test_info_text(capsys, built_project):
     code, out, _ = run(capsys, "info", "--config", built_project.config_path)
     assert code == 0
@@ -204,6 +251,22 @@ def test_info_json(capsys, built_project):
     assert [a["id"] for a in data["articles"]] == ["bakery.en", "tram.en"]
     assert data["manifest"]["encoders"]["dense"] == {"id": "hashing:64:0", "dim": 64}
     assert data["index_dir"] == str(built_project.index)
+
+
+def test_no_added_time_is_made_up_for_articles_put_in_by_hand(capsys, built_project, tmp_path):
+    """The build's time is not when an article was added: an article without ``added_at`` in its sidecar
+    shows none (the shipped one, anything dropped in articles/ by hand); one added by `add` shows its own."""
+    config = ("--config", built_project.config_path)
+    code, out, _ = run(capsys, "list", *config)
+    assert code == 0 and len(out.splitlines()) == 2 and "added" not in out
+    assert [a["added_at"] for a in json.loads(run(capsys, "list", "--json", *config)[1])] == [None, None]
+    assert [a["added_at"] for a in json.loads(run(capsys, "info", "--json", *config)[1])["articles"]] == [None, None]
+    source = tmp_path / "ferry.txt"
+    source.write_text("The ferry to Merrow Island runs every hour. It takes forty minutes.\n", encoding="utf-8")
+    assert run(capsys, "add", source, "--id", "ferry", *config)[0] == 0
+    side = yaml.safe_load((built_project.articles / "ferry.yaml").read_text(encoding="utf-8"))
+    listed = {line.split(":")[0]: line for line in run(capsys, "list", *config)[1].splitlines()}
+    assert listed["ferry"].endswith(f"(added {side['added_at']})") and "added" not in listed["tram.en"]
 
 
 @pytest.fixture
@@ -346,6 +409,14 @@ def test_bad_input_exits_2_with_one_line(capsys, make_project, tmp_path, case):
     assert_clean_error(code, out, err, needle)
 
 
+def test_a_question_of_exactly_the_limit_is_answered_one_more_character_is_not(capsys, built_project):
+    at_limit = ("why " * 250)[:999] + "?"  # max_question_chars: 1000
+    code, out, _ = run(capsys, "ask", at_limit, "--json", "--config", built_project.config_path)
+    assert code == 0 and json.loads(out)["question"] == at_limit
+    code, out, err = run(capsys, "ask", at_limit + "?", "--config", built_project.config_path)
+    assert_clean_error(code, out, err, "the question is 1,001 characters long; ask it in at most 1,000 characters")
+
+
 @pytest.mark.parametrize("name, content, why", [
     ("latin1.txt", b"caf\xe9 cr\xe8me", "not UTF-8"),
     ("empty.txt", b"", "the article is empty"),
@@ -375,6 +446,38 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["summary", "--length", "huge"])
     assert exc.value.code == 2
+
+
+# ----- help ------------------------------------------------------------------------------------
+
+def commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command path the parser knows (``("feeds", "poll")``...), read from the parser itself."""
+    out = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                out += [(*path, name), *commands(sub, (*path, name))]
+    return out
+
+
+def help_text(capsys, *path: str) -> str:
+    with pytest.raises(SystemExit) as exc:
+        main([*path, "--help"])
+    assert exc.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_help_lists_every_command_and_no_help_shows_markup(capsys):
+    every = commands(build_parser())
+    top = [c[0] for c in every if len(c) == 1]
+    assert {"stats", "export", "sync", "preview", "run", "bench", "index", "add"} <= set(top)
+    text = help_text(capsys)
+    listed = " ".join(text.split()).split("Commands: ", 1)[1].split(".", 1)[0]
+    assert listed == ", ".join(top)  # the description's list, in the order they are registered
+    for name in top:
+        assert re.search(rf"^    {name} ", text, re.M), f"{name} has no line of its own in --help"
+    for path in [(), *every]:
+        assert "``" not in help_text(capsys, *path), f"article-bot {' '.join(path)} --help shows RST markup"
 
 
 # ----- the installed console script --------------------------------------------------------------

@@ -124,6 +124,16 @@ async def test_an_admin_adds_a_file_attachment(simcord_env, project):
     assert "forty stalls" in answer_text(answer)
 
 
+async def test_an_attached_text_file_is_named_after_its_title_line(simcord_env, project):
+    channel_a, channel_b, admin_a, member_a, admin_b = two_servers(simcord_env)
+    data = b"Lisbon market hall reopens\n\n" + BAKERY_TEXT.encode()
+    result = await admin_a.slash(channel_a, "article add", file=("notes.txt", data))
+    embed = result.response.embeds[0]
+    assert embed.title == "✅ Lisbon market hall reopens"
+    assert fields(embed)["Article"] == "lisbon-market-hall-reopens"
+    assert (project / "articles" / "lisbon-market-hall-reopens.txt").is_file()
+
+
 async def test_a_member_is_refused_and_nothing_is_added(simcord_env, server, project):
     channel_a, channel_b, admin_a, member_a, admin_b = two_servers(simcord_env)
     before = sorted(p.name for p in (project / "articles").iterdir())

@@ -175,11 +175,62 @@ def test_a_failing_transaction_never_swallows_another_write(tmp_path):
         assert conn.execute("SELECT count(*) FROM ratings").fetchone()[0] == 1  # forget's first delete undone
 
 
-def test_stats_without_a_journal_is_one_line(capsys, make_project):
+def test_stats_without_a_journal_prints_zero_counts_and_leaves_no_file(capsys, make_project):
     p = make_project()
-    assert main(["stats", "--config", str(p.config_path)]) == 2
-    err = capsys.readouterr().err
-    assert "no journal yet" in err and err.count("\n") == 1
+    journal = p.root / "feedback.sqlite3"
+    assert main(["stats", "--config", str(p.config_path)]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "last  1 day(s): 0 questions, 0 answered, 0 unsure, 0 not covered (-), 0 errors",
+        "last  7 day(s): 0 questions, 0 answered, 0 unsure, 0 not covered (-), 0 errors",
+        "last 30 day(s): 0 questions, 0 answered, 0 unsure, 0 not covered (-), 0 errors",
+        "most asked, not covered: none",
+        "worst-rated answers: none",
+        "0 questions in the journal (kept 90 days)",
+        f"no journal yet: {journal} is created when the bot answers its first question",
+    ]
+    assert err == "" and not journal.exists() and list(p.root.glob("feedback.sqlite3*")) == []
+
+
+def test_stats_json_without_a_journal_has_the_shape_of_a_full_one(capsys, make_project, tmp_path):
+    p = make_project()
+    assert main(["stats", "--json", "--config", str(p.config_path)]) == 0
+    out = capsys.readouterr().out
+    empty = json.loads(out)
+    assert out.count("\n") == 1  # the JSON object alone
+    assert empty == {"windows": [{"days": d, "total": 0, "outcomes": {"answer": 0, "unsure": 0, "not_covered": 0,
+                                                                     "error": 0}, "not_covered_share": None}
+                                 for d in (1, 7, 30)],
+                     "unanswered": [], "worst": [], "all_time": 0}
+    full = filled(tmp_path).stats().to_json()
+    assert set(empty) == set(full) and [set(w) for w in empty["windows"]] == [set(w) for w in full["windows"]]
+    assert not (p.root / "feedback.sqlite3").exists()
+
+
+@pytest.mark.parametrize("what", ["questions", "unanswered", "feedback"])
+def test_export_without_a_journal_writes_the_header_only(capsys, make_project, tmp_path, what):
+    p = make_project()
+    out = tmp_path / f"{what}.csv"
+    assert main(["export", what, "--csv", str(out), "--config", str(p.config_path)]) == 0
+    with out.open(newline="", encoding="utf-8") as fh:
+        table = list(csv.reader(fh))
+    assert len(table) == 1 and table[0][0] in ("id", "question", "question_id")
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == f"wrote 0 row(s) of {what} to {out}" and printed[1].startswith("no journal yet: ")
+    assert not (p.root / "feedback.sqlite3").exists()
+
+
+def test_an_empty_journal_reads_as_zero_counts(capsys, make_project, tmp_path):
+    p = make_project()
+    j = Journal(p.root / "feedback.sqlite3")
+    j.record("who is the CEO?", "answer", user_id=1)
+    j.forget(1)  # a journal whose only rows went
+    j.close()
+    assert main(["stats", "--config", str(p.config_path)]) == 0
+    out = capsys.readouterr().out
+    assert "0 questions in the journal (kept 90 days)" in out and "no journal yet" not in out
+    assert main(["export", "questions", "--csv", str(tmp_path / "q.csv"), "--config", str(p.config_path)]) == 0
+    assert capsys.readouterr().out == f"wrote 0 row(s) of questions to {tmp_path / 'q.csv'}\n"
 
 
 def test_retention_days_is_range_checked(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -61,9 +62,64 @@ def test_check_prints_the_invite_url_with_minimal_permissions(project, no_token,
 def test_check_without_token_uses_the_configured_application_id(project, no_token, capsys):
     text = project.config_path.read_text(encoding="utf-8") + "discord:\n  application_id: 1234567890123\n"
     project.config_path.write_text(text, encoding="utf-8")
+    assert main(["run", "--check", "--config", str(project.config_path)]) == 2  # `run` would not start
+    out, err = capsys.readouterr()
+    assert "client_id=1234567890123" in out and "DISCORD_TOKEN is not set" not in out
+    assert err.startswith("article-bot: error: DISCORD_TOKEN is not set") and err.count("\n") == 1
+
+
+def test_check_exits_2_without_a_token_after_printing_what_it_checked(project, no_token, capsys):
+    assert main(["run", "--check", "--config", str(project.config_path)]) == 2
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0].startswith("article tram.en: Will Halverton finally get its tram? [en, ")
+    assert lines[1].startswith(f"index: {project.index} (10 sentences, built ")
+    assert lines[-1].startswith("invite URL: set discord.application_id")
+    assert err == ("article-bot: error: DISCORD_TOKEN is not set: copy the bot token from the Discord developer "
+                   "portal (your application → Bot → Reset Token) and run `export DISCORD_TOKEN=...` or put "
+                   "DISCORD_TOKEN=... in a .env file\n")
+
+
+def test_check_exits_2_on_a_malformed_token_without_echoing_it(project, no_token, monkeypatch, capsys):
+    secret = "not-a-token-but-secret-looking-value"
+    monkeypatch.setenv("DISCORD_TOKEN", secret)
+    assert main(["run", "--check", "--config", str(project.config_path)]) == 2
+    out, err = capsys.readouterr()
+    assert "article tram.en:" in out
+    assert err.startswith("article-bot: error: DISCORD_TOKEN does not look like a bot token (36 characters")
+    assert secret not in out + err
+
+
+def test_check_exits_0_with_a_well_formed_token(project, no_token, monkeypatch, capsys):
+    monkeypatch.setenv("DISCORD_TOKEN", f"Bot {FAKE}")  # no network: --check never sends it anywhere
     assert main(["run", "--check", "--config", str(project.config_path)]) == 0
-    out, _ = capsys.readouterr()
-    assert "client_id=1234567890123" in out and "DISCORD_TOKEN is not set" in out
+    out, err = capsys.readouterr()
+    assert "token: DISCORD_TOKEN is set and well-formed" in out and err == ""
+    assert FAKE not in out + err and FAKE.split(".")[0] not in out + err
+
+
+def test_check_exits_2_when_the_metrics_port_is_taken(project, no_token, monkeypatch, capsys):
+    monkeypatch.setenv("DISCORD_TOKEN", FAKE)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        text = project.config_path.read_text(encoding="utf-8") + f"metrics: {{enabled: true, port: {port}}}\n"
+        project.config_path.write_text(text, encoding="utf-8")
+        assert main(["run", "--check", "--config", str(project.config_path)]) == 2
+    out, err = capsys.readouterr()
+    assert "token: DISCORD_TOKEN is set and well-formed" in out
+    assert err.startswith(f"article-bot: error: metrics.port: cannot serve metrics on 127.0.0.1:{port} (")
+    assert main(["run", "--check", "--config", str(project.config_path)]) == 0  # let go: free again
+    assert f"metrics: 127.0.0.1:{port} is free" in capsys.readouterr().out
+
+
+def test_check_notes_that_question_channels_need_message_content(project, no_token, monkeypatch, capsys):
+    monkeypatch.setenv("DISCORD_TOKEN", FAKE)
+    text = project.config_path.read_text(encoding="utf-8") + "discord:\n  question_channels: [questions]\n"
+    project.config_path.write_text(text, encoding="utf-8")
+    assert main(["run", "--check", "--config", str(project.config_path)]) == 0
+    assert "note: discord.question_channels needs the Message Content intent" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("discord_section, key", [

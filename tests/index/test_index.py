@@ -257,6 +257,25 @@ def _garble_faiss(folder):
     path.write_bytes(bytes(data))
 
 
+def test_a_format_2_index_with_made_up_added_times_is_rebuilt_without_encoding(built_project, caplog):
+    """Format 2 stored the build time as the "added" time of articles that have none; such an index is
+    rebuilt from its embeddings/ (nothing encoded), and the made-up times are gone."""
+    folder = built_project.index
+    path = folder / "articles.json"
+    articles = json.loads(path.read_text(encoding="utf-8"))
+    for a in articles:
+        a["added_at"] = "2025-01-01T00:00:00+00:00"  # what format 2 wrote: the first build's time
+    path.write_text(json.dumps(articles), encoding="utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["format_version"] = 2
+    manifest["files"]["articles.json"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="bot"):
+        engine = Engine(built_project.config())
+    assert "has format 2/" in caplog.text and "(0 encoded, 14 from the store)" in caplog.text
+    assert [a.added_at for a in engine.index.articles] == [None, None]
+
+
 def _delete_rows(folder):
     (folder / "rows.jsonl").unlink()
 

@@ -108,6 +108,28 @@ def test_add_a_saved_page_and_a_text_file_with_an_id(capsys, local, tmp_path):
     assert FRENCH_PARAGRAPH.split(".")[0] in text  # decoded from cp1252, accents intact
 
 
+def test_the_id_comes_from_the_title_the_article_gets(capsys, local, tmp_path):
+    """`add --help`: the id is made from the title, else the file name; a .txt without a sidecar title
+    gets its first line as its title, and its id from it (not from the file name)."""
+    titled = tmp_path / "notes-2025.txt"
+    titled.write_text("Merrow Island ferry will run every hour\n\nThe ferry to Merrow Island will run every hour "
+                      "from May. It takes 40 minutes.\n", encoding="utf-8")
+    code, out, err = cli(capsys, "add", titled, "--config", local.config_path)
+    assert code == 0, err
+    assert out.startswith("added merrow-island-ferry-will-run-every-hour: ")
+    assert " — Merrow Island ferry will run every hour [" in out
+    assert (local.articles / "merrow-island-ferry-will-run-every-hour.txt").is_file()
+    side = tmp_path / "bakery.yaml"
+    side.write_text("title: Station Road bakery reopens\n", encoding="utf-8")
+    side.with_suffix(".txt").write_text("The old bakery reopened on Monday. It bakes bread.\n", encoding="utf-8")
+    assert cli(capsys, "add", side.with_suffix(".txt"), "--config", local.config_path)[1].startswith(
+        "added station-road-bakery-reopens: ")  # the sidecar's title first
+    untitled = tmp_path / "ostrov.txt"  # a title with no letter a slug can keep: the file name
+    untitled.write_text("Паром ходит каждый час.\n\nПаром до острова ходит каждый час. Он идёт сорок минут.\n",
+                        encoding="utf-8")
+    assert cli(capsys, "add", untitled, "--config", local.config_path)[1].startswith("added ostrov: ")
+
+
 def _closed_port() -> int:
     import socket
 
@@ -136,7 +158,8 @@ BAD = {
     "empty file": (lambda s, p, t: _file(t, "empty.txt", b""), "empty"),
     "missing file": (lambda s, p, t: str(t / "nope.txt"), "no such file"),
     "PDF file": (lambda s, p, t: _file(t, "a.pdf", b"%PDF-1.7"), "not an article file"),
-    "existing id": (lambda s, p, t: _file(t, "tram.en.txt", b"A different tram story. It runs at night.\n"),
+    "existing id": (lambda s, p, t: _file(t, "tram.en.txt", "Трамвай\n\nA different tram story. It runs at "
+                                                            "night.\n".encode()),  # no slug: the file name's id
                     "already exists"),
     "duplicate content": (lambda s, p, t: str(p.articles / "tram.en.txt"), "already in the library"),
 }
@@ -364,7 +387,7 @@ def test_a_server_sees_shared_articles_and_its_own_only(capsys, local, tmp_path)
     source = tmp_path / "news.txt"
     source.write_text("The ferry leaves at noon. The ferry carries forty cars.\n", encoding="utf-8")
     engine = Engine(local.config())
-    info = engine.add(str(source), server="111")
+    info = engine.add(str(source), "news", server="111")
     assert info.server == "111" and info.id == "news"
     sees = lambda server: set(engine.article_ids(Scope(server)))  # noqa: E731
     assert sees("111") == {"tram.en", "news"} and sees("222") == {"tram.en"}

@@ -4,7 +4,6 @@ library as it is now and writes and indexes them in one commit under the lock (`
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import time
@@ -31,7 +30,7 @@ from bot.library.feeds.state import (
     load_state,
     save_state,
 )
-from bot.library.ids import Duplicate, Held, base_id, check_duplicate, unique_id, without_suffix
+from bot.library.ids import Duplicate, Held, check_duplicate
 from bot.library.store import Encoders, Incoming, Prepared, check_new, commit, ids_on_disk, owner, prepare
 
 if TYPE_CHECKING:  # annotations only
@@ -284,8 +283,7 @@ def _write(config: Config, works: list[_Work], encoders: Encoders | None) -> Sen
                     _check_batch(item, [j.item for _, j in batch if not j.replaces])
                     if item.id in taken or any(item.id == j.item.id for _, j in batch):
                         others = taken | {j.item.id for _, j in batch}
-                        item = dataclasses.replace(item, id=unique_id(base_id(item.meta.get("title", ""),
-                                                                              without_suffix(item.id)), others))
+                        item = item.renamed(others)
                     check_new(folder, item.id, Incoming(item.text, item.meta, item.origin, item.id), w.feed.server)
                 except Duplicate:
                     job.record.update(status=DUPLICATE)
