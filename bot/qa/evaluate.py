@@ -1,7 +1,7 @@
-"""Question files (shared/EVAL_FORMAT.md) → quality figures: top-1, top-3, MRR, abstention, spans, ECE.
+"""Question files (docs/eval-format.md) → quality figures: top-1, top-3, MRR, abstention, spans, ECE.
 
 Only the ``not_covered`` tier is an abstention; an ``unsure`` answer (shown with a hedge) counts as
-an answer for top-1/top-3 and for ``false_abstain`` alike, as EVAL_FORMAT.md scores it.
+an answer for top-1/top-3 and for ``false_abstain`` alike, as docs/eval-format.md scores it.
 """
 
 from __future__ import annotations
