@@ -76,7 +76,7 @@ def expected_calibration_error(pairs: list[tuple[float, bool]], bins: int = 10) 
 
 
 def reliability(outcomes: list[Outcome], bins: int = 10) -> list[tuple[str, int, float | None]]:
-    """Confidence bin → (how many answers, share right): the README's reliability table."""
+    """Confidence bin → (how many answers, share right): the reliability table of docs/calibration.md."""
     shown = [o for o in outcomes if not o.abstained]
     rows = []
     for b in range(bins):
