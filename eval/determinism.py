@@ -1,4 +1,4 @@
-"""Which component's floats move when the processor's code paths change: README "Why figures move".
+"""Which component's floats move when the processor's code paths change: docs/quality.md, "Why figures move".
 
     .venv/bin/python eval/determinism.py [--sets seed,geothermal,secheresse,festival] [--json]
 

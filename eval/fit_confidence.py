@@ -67,7 +67,7 @@ def report(title: str, held: Held, runs: dict[str, list[Observation]], threshold
 
 
 def trade_offs(held: Held, runs: dict[str, list[Observation]], chosen: float) -> str:
-    """What other abstain thresholds would give, held out: the README's trade-off table."""
+    """What other abstain thresholds would give, held out: the trade-off table of docs/calibration.md."""
     run_of = np.array([run for run, obs in runs.items() for _ in obs])
     group_of = np.array([o.group for obs in runs.values() for o in obs])
     lines = ["| abstain_threshold | false abstain alone / corpus | worst article | unrelated abstain alone / corpus "
@@ -86,7 +86,7 @@ def trade_offs(held: Held, runs: dict[str, list[Observation]], chosen: float) ->
 #: How far a refit may stand from the shipped calibration and still be the same fit. Both are scored on
 #: the same dev items (this machine's evidence), so what is compared is the models, not the floats that
 #: fed them: on another processor a close call or two flips, which moves the refit's probabilities by
-#: well under these (``--check`` prints the distances; README "Why figures move between machines"),
+#: well under these (``--check`` prints the distances; docs/quality.md, "Why figures move"),
 #: while a change of the fitting code (a feature, the regularisation, the labels) moves them past it.
 PROB_MEAN_TOLERANCE = 0.03     # mean |difference| of P(covered) and of P(right) over the dev items
 PROB_MAX_TOLERANCE = 0.15      # the largest difference on any one item

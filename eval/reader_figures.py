@@ -1,4 +1,4 @@
-"""The reader on held-out qa-data articles, against today's engine on the same questions: README "Reader".
+"""The reader on held-out qa-data articles, against today's engine on the same questions: docs/research.md.
 
     .venv/bin/python eval/reader_figures.py [--limit N] [--json]
 

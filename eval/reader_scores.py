@@ -1,7 +1,7 @@
 """The held-out qa-data the reader is trained and scored on, and the scores: AUC, exact match, F1.
 
 Shared by ``train_reader.py`` (training and its held-out figures) and ``reader_figures.py`` (the
-shipped reader on the held-out articles, the README's table).
+shipped reader on the held-out articles, docs/research.md's table).
 """
 
 from __future__ import annotations

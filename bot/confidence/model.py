@@ -157,5 +157,5 @@ def describe(calibration: Calibration, key: str) -> str:
         return f"confidence calibrated for {key} ({calibration.fitted_on})"
     return (
         f"no confidence calibration for {key}: using the encoder-independent fallback; fit one with "
-        "`article-bot calibrate QUESTIONS.yaml...` (see README)"
+        "`article-bot calibrate QUESTIONS.yaml...` (see docs/calibration.md)"
     )

@@ -71,7 +71,7 @@ def _encoder(path: Path, key: str, value: Any, allow_none: bool) -> EncoderConfi
     return EncoderConfig(backend, model)
 
 
-#: How many candidates the reader may read: each costs about 30 tokens of network (README "Reader").
+#: How many candidates the reader may read: each costs about 30 tokens of network (docs/research.md, "The reader").
 READER_K = (1, 20)
 
 

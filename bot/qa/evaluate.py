@@ -1,7 +1,7 @@
-"""Question files (shared/EVAL_FORMAT.md) → quality figures: top-1, top-3, MRR, abstention, spans, ECE.
+"""Question files (docs/eval-format.md) → quality figures: top-1, top-3, MRR, abstention, spans, ECE.
 
 Only the ``not_covered`` tier is an abstention; an ``unsure`` answer (shown with a hedge) counts as
-an answer for top-1/top-3 and for ``false_abstain`` alike, as EVAL_FORMAT.md scores it.
+an answer for top-1/top-3 and for ``false_abstain`` alike, as docs/eval-format.md scores it.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def expected_calibration_error(pairs: list[tuple[float, bool]], bins: int = 10) 
 
 
 def reliability(outcomes: list[Outcome], bins: int = 10) -> list[tuple[str, int, float | None]]:
-    """Confidence bin → (how many answers, share right): the README's reliability table."""
+    """Confidence bin → (how many answers, share right): the reliability table of docs/calibration.md."""
     shown = [o for o in outcomes if not o.abstained]
     rows = []
     for b in range(bins):

@@ -1,4 +1,4 @@
-"""eval/ceiling.py: the in-sample upper bounds quoted in the README (run here on the hashing encoder)."""
+"""eval/ceiling.py: the in-sample upper bounds quoted in docs/quality.md (run here on the hashing encoder)."""
 
 from __future__ import annotations
 
