@@ -89,13 +89,15 @@ async def ask_from_the_page(browser: Chromium, question: str) -> dict:
 async def test_ask_in_the_browser_and_vote(preview):
     url, journal = preview
     sentence, short, confidence, tier = await asyncio.to_thread(expected_answer)
-    browser = await Chromium.start(url)
+    browser = await Chromium.start(url, height=900)
     try:
         shown = await ask_from_the_page(browser, QUESTION)
         assert f"« {sentence} »" in " ".join(shown["text"].split()), shown["text"]
         assert short and short in shown["bold"], (short, shown["bold"])
         assert re.search(rf"Confidence\s+\S*\s*{re.escape(confidence)}", shown["text"]), shown["text"]
-        if folder := os.environ.get("ARTICLE_BOT_SCREENSHOTS"):
+        if folder := os.environ.get("ARTICLE_BOT_SCREENSHOTS"):  # the README's picture: the answer from its top
+            await browser.evaluate("[...document.querySelectorAll('article.channel-message')].pop()"
+                                   ".scrollIntoView({block: 'start'})")
             (Path(folder) / "preview.png").write_bytes(await browser.screenshot())
 
         await browser.click_text("button", "👍")
