@@ -51,7 +51,9 @@ LOCALES = {"en": "en-US", "fr": "fr"}
 SERVER_NAME = "News Club"
 #: The bot's name in the preview (on Discord it is the application's, set in the developer portal).
 BOT_NAME = "article-bot"
-CHANNELS = (("questions", "Ask about the articles: /ask, or mention the bot"),
+#: The server's channels and their topics; ``{me}`` is the bot's mention, which the preview's message box has
+#: no picker for: typed as it shows (``<@id>``), it mentions the bot as on Discord.
+CHANNELS = (("questions", "Ask about the articles: /ask, or mention the bot by typing {me} before a question"),
             ("news", "Where the moderators add articles: /article add"),
             ("general", "Anything else"))
 INSTALL_HINT = "the preview needs the `preview` extra: pip install -e '.[preview]' (or: make preview)"
@@ -88,7 +90,8 @@ def populate(env: Env, locale: str) -> World:
     import discord
 
     guild = env.create_guild(name=SERVER_NAME, preferred_locale=locale)
-    channels = [guild.create_text_channel(name, topic=topic) for name, topic in CHANNELS]
+    me = f"<@{env.bot.user.id}>"
+    channels = [guild.create_text_channel(name, topic=topic.format(me=me)) for name, topic in CHANNELS]
     moderators = guild.create_role("moderators", permissions=discord.Permissions(manage_guild=True))
     member = guild.add_member(env.create_user("member", global_name="Member"))
     moderator = guild.add_member(env.create_user("moderator", global_name="Moderator"), roles=[moderators])
