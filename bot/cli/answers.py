@@ -83,6 +83,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from bot.qa.evaluate import by_language, metrics, run_eval
 
     items = load_questions(args.questions)
+    if args.distractors is not None:
+        return eval_growth(args, items)
     engine = open_engine(args)
     start = time.perf_counter()
     outcomes = run_eval(engine, items)
@@ -107,6 +109,40 @@ def cmd_eval(args: argparse.Namespace) -> int:
                   + ("" if o.rank == 1 or o.abstained else f"\n      → {o.answer}"))
     if args.json:
         print(json.dumps(overall))
+    return 0
+
+
+def sizes(text: str) -> list[int]:
+    """``--distractors 0,50,200``: the library sizes to pad to."""
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas (0,50,200,400), got {text!r}") from None
+    if not values or any(v < 0 for v in values):
+        raise argparse.ArgumentTypeError(f"expected numbers of 0 or more (0,50,200,400), got {text!r}")
+    return values
+
+
+def eval_growth(args: argparse.Namespace, items: list) -> int:
+    """``eval --distractors``: one row per library size, printed as it is measured."""
+    from bot.config import load_config
+    from bot.devtools.growth import growth
+
+    if args.distractor_data is None:
+        raise InputError("--distractors needs --distractor-data DIR: a folder of SQuAD-format .json files "
+                         "(for example the reader's training data) to make the distractor articles from")
+    heads = ("extra", "articles", "sents", "top1", "top3", "f_abst", "trap", "unrel", "p50 ms")
+    print("".join(f"{h:>9}" for h in heads), flush=True)
+    rows = []
+    for row in growth(load_config(args.config), items, args.distractors, args.distractor_data, args.distractor_cache):
+        m = row.figures
+        cells = [row.distractors, row.articles, row.sentences, m["top1"], m["top3"], m["false_abstain"],
+                 m["trap_abstain"], m["unrelated_abstain"], row.p50_ms]
+        print("".join(f"{'-':>9}" if c is None else f"{c:>9}" if isinstance(c, int) else f"{c:>9.2f}"
+                      for c in cells), flush=True)
+        rows.append(row.to_json())
+    if args.json:
+        print(json.dumps({"growth": rows}))
     return 0
 
 
@@ -172,6 +208,14 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("questions", type=Path, help="a question file (format: docs/eval-format.md)")
     p.add_argument("--json", action="store_true", help="last line of stdout: one JSON object of figures")
     p.add_argument("--verbose", dest="per_question", action="store_true", help="one line per question")
+    p.add_argument("--distractors", type=sizes, metavar="N,N,...",
+                   help="also ask in the library padded with N distractor articles, for each N (e.g. 0,50,200,400): "
+                        "one row per N")
+    p.add_argument("--distractor-data", type=Path, metavar="DIR",
+                   help="SQuAD-format .json files the distractors are made from (English and French paragraphs)")
+    p.add_argument("--distractor-cache", type=Path, metavar="DIR",
+                   help="keep the distractors' vectors here, so a second run embeds nothing (default: a scratch "
+                        "folder)")
     p.set_defaults(func=cmd_eval)
     p = sub.add_parser("calibrate", parents=[common],
                        help="fit the confidence for the configured encoders on question files")
