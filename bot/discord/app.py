@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,14 +25,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Config, load_config
-from bot.discord.feedback import VoteButton, feedback_view
+from bot.discord.conversations import Context, Conversations
+from bot.discord.feedback import AskElsewhere, VoteButton, answer_view
 from bot.discord.i18n import Translator, label
 from bot.discord.journal import Journal
 from bot.discord.registered import differences, held, sent
 from bot.discord.render import answer_embed
 from bot.discord.tree import ArticleTree
 from bot.errors import InputError
-from bot.qa.answer import Answer
+from bot.qa.answer import Answer, Route
 from bot.qa.engine import Engine, Scope
 
 log = logging.getLogger(__name__)
@@ -113,6 +115,7 @@ class ArticleBot(commands.Bot):
         self.journal = Journal(config.discord.feedback_db or config.path.parent / "feedback.sqlite3",
                                config.discord.retention_days)
         self.cooldowns = UserCooldowns(config.discord.cooldown_rate, config.discord.cooldown_per)
+        self.conversations = Conversations(self)
         self.engine_slots = asyncio.Semaphore(config.discord.max_concurrency)
         self._engine_pool = ThreadPoolExecutor(config.discord.max_concurrency, thread_name_prefix="engine")
         self._library_pool = ThreadPoolExecutor(LIBRARY_WORKERS, thread_name_prefix="library")
@@ -121,7 +124,7 @@ class ArticleBot(commands.Bot):
         if self.engine is None and not self.sync_only:
             self.engine = await asyncio.to_thread(Engine, self.config)
         await self.tree.set_translator(Translator())
-        self.add_dynamic_items(VoteButton)
+        self.add_dynamic_items(VoteButton, AskElsewhere)
         for ext in EXTENSIONS:
             await self.load_extension(ext)
         await self.sync_commands(force=self.sync_only)
@@ -198,11 +201,14 @@ class ArticleBot(commands.Bot):
                                                                 functools.partial(func, *args, **kwargs))
 
     async def answer(self, question: str, lang: str, article: str | None = None, *, guild_id: int | None = None,
-                     user_id: int | None = None) -> tuple[discord.Embed, discord.ui.View | None]:
-        """The embed and feedback buttons for a question; InputError when the engine refuses it.
+                     user_id: int | None = None, context: Context | None = None, route: str | None = None) -> Reply:
+        """The embed and buttons for a question; InputError when the engine refuses it.
 
-        Every question that reaches the engine goes into the journal with what became of it (an
-        answer, an unsure one, not covered, an error), so ``/stats`` shows what went unanswered."""
+        ``context``: the conversation the question belongs to (``bot/discord/conversations.py``); ``route``:
+        the journal's name for how its articles were chosen, when the caller knows better (a re-ask from the
+        "other article" button). Every question that reaches the engine goes into the journal with what
+        became of it (an answer, an unsure one, not covered, an error) and that route, so ``/stats`` shows
+        what went unanswered."""
         assert self.engine is not None
         start = time.perf_counter()
 
@@ -215,21 +221,45 @@ class ArticleBot(commands.Bot):
                 question, outcome, article=sentence.article if sentence else article,
                 sentence_id=sentence.id if sentence else None,
                 confidence=answer.confidence if answer is not None else None,
-                latency_ms=(time.perf_counter() - start) * 1000, guild_id=guild_id, user_id=user_id)
+                latency_ms=(time.perf_counter() - start) * 1000, guild_id=guild_id, user_id=user_id,
+                route=route or (route_name(answer, context) if answer is not None else None))
 
         try:
-            answer: Answer = await self.run_engine(self.engine.ask, question, 3, article, self.scope(guild_id))
+            answer: Answer = await self.run_engine(self.engine.ask, question, 3, article, self.scope(guild_id),
+                                                   context.conversation if context else None)
         except TimeoutError:
             log.warning("engine took longer than %.0f s", self.config.discord.engine_timeout)
             await asyncio.to_thread(record, "error")
-            return discord.Embed(description=label(lang, "timeout")), None
+            return Reply(discord.Embed(description=label(lang, "timeout")), None, None, None)
         except InputError:
             raise
         except Exception:
             await asyncio.to_thread(record, "error")
             raise
         question_id = await asyncio.to_thread(record, str(answer.tier), answer)
-        return answer_embed(answer, lang), feedback_view(question_id)
+        titles = {a: info.title for a in (answer.conversation_article, answer.alternative_article)
+                  if a and (info := self.engine.index.article(a)) is not None}
+        return Reply(answer_embed(answer, lang, titles), answer_view(question_id, answer, lang), answer, question_id)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot sends for one question: the embed and its buttons, the engine's answer (None when the
+    engine timed out) and the journal's id of the question."""
+
+    embed: discord.Embed
+    view: discord.ui.View | None
+    answer: Answer | None
+    question_id: str | None
+
+
+def route_name(answer: Answer, context: Context | None) -> str:
+    """How the articles of ``answer`` were chosen, as the journal keeps it (``journal.ROUTE_COLUMN``)."""
+    if answer.route is Route.CONVERSATION and context is not None:
+        return context.rule
+    if answer.route is Route.FALLBACK and context is not None:
+        return f"{context.rule}_fallback"
+    return str(answer.route)
 
 
 def create_bot(config_path: str | Path = "config.yaml", engine: Engine | None = None) -> ArticleBot:

@@ -1,4 +1,10 @@
-"""/ask and mention-to-ask (plus question-mark channels, thread mode and DMs)."""
+"""/ask and mention-to-ask (plus question-mark channels, thread mode and DMs).
+
+A question asked in a thread, or in reply to a message of the bot's, belongs to a conversation about an
+article (``bot/discord/conversations.py``): it is answered from that article first. Every answer sent is
+remembered as the latest turn of its conversation (in memory, bounded), so the next question in the thread
+or in reply to it can lean on it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.discord.app import ArticleBot
+from bot.discord.app import ArticleBot, Reply
 from bot.discord.i18n import label, lang_of
 from bot.discord.render import clip, safe
 from bot.discord.replies import defer, send_ephemeral
@@ -52,12 +58,17 @@ class Ask(commands.Cog):
             return
         if not await defer(interaction):
             return
-        embed, view = await self.bot.answer(question, lang, article, guild_id=interaction.guild_id,
-                                            user_id=interaction.user.id)
+        channel = interaction.channel
+        context = None if article is not None else await self.bot.conversations.context(channel, None)
+        reply = await self.bot.answer(question, lang, article, guild_id=interaction.guild_id,
+                                      user_id=interaction.user.id, context=context)
         try:
-            await interaction.followup.send(embed=embed, view=view or discord.utils.MISSING)
+            sent = await interaction.followup.send(embed=reply.embed, view=reply.view or discord.utils.MISSING,
+                                                   wait=True)
         except discord.HTTPException as err:
             log.warning("could not send the answer to /ask (%s %s); still serving", err.status, err.text)
+            return
+        self._remember(sent.id, channel, question, reply, interaction.user.id)
 
     # ----- messages -----------------------------------------------------------------------
     def _question_from(self, message: discord.Message) -> str | None:
@@ -91,6 +102,7 @@ class Ask(commands.Cog):
         question = self._question_from(message)
         if question is None:
             return
+        question = " ".join(question.split())  # the mention's text, without the spaces it leaves
         lang = lang_of(message.guild.preferred_locale if message.guild else None)
         try:
             await self._reply(message, question, lang)
@@ -116,20 +128,29 @@ class Ask(commands.Cog):
         if retry is not None:
             await message.reply(label(lang, "cooldown", s=math.ceil(retry)), mention_author=False)
             return
+        context = await self.bot.conversations.context(message.channel, message.reference)
         try:
             async with message.channel.typing():
-                embed, view = await self.bot.answer(question, lang, user_id=message.author.id,
-                                                    guild_id=message.guild.id if message.guild else None)
+                reply = await self.bot.answer(question, lang, user_id=message.author.id, context=context,
+                                              guild_id=message.guild.id if message.guild else None)
         except InputError as err:
             await message.reply(label(lang, "bad_input", reason=safe(str(err))), mention_author=False)
             return
-        target: discord.abc.Messageable = message.channel
+        view = reply.view or discord.utils.MISSING
         if self.bot.config.discord.thread_mode and isinstance(message.channel, discord.TextChannel):
             name = clip(" ".join(question.split()) or "question", 100)
-            target = await message.create_thread(name=name)
-            await target.send(embed=embed, view=view or discord.utils.MISSING)
+            thread = await message.create_thread(name=name)
+            sent = await thread.send(embed=reply.embed, view=view)
+            self._remember(sent.id, thread, question, reply, message.author.id)
             return
-        await message.reply(embed=embed, view=view or discord.utils.MISSING, mention_author=False)
+        sent = await message.reply(embed=reply.embed, view=view, mention_author=False)
+        self._remember(sent.id, message.channel, question, reply, message.author.id)
+
+    def _remember(self, message_id: int, channel: object, question: str, reply: Reply, user_id: int) -> None:
+        """The answer just sent continues its conversation: a reply to it is about the article it answered
+        from; the next question in its thread, about the thread's article (the conversation's, when there was
+        one, even if this answer came from another), with this question as the one before it."""
+        self.bot.conversations.remember(message_id, channel, question, reply.answer, user_id)
 
 
 async def setup(bot: ArticleBot) -> None:

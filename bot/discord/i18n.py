@@ -52,6 +52,11 @@ LABELS: dict[str, dict[str, str]] = {
         "pick another with `article:`",
         "summary_of_first": "Summary of **{title}** (`{id}`), the first by id of {n} articles (none says when it "
         "was added); pick another with `article:`",
+        "fallback": "**{title}** does not cover this; here is what another article says:",
+        "read_with": "↪ read with the question before it: {q}",
+        "also_fits": "Another article fits too",
+        "ask_in": "Ask in {id}",
+        "reask_gone": "that question is no longer in my journal; ask it again with `/ask article:{id}`",
     },
     "fr": {
         "answer": "Réponse", "context": "Contexte", "confidence": "Confiance", "position": "Position",
@@ -102,6 +107,11 @@ LABELS: dict[str, dict[str, str]] = {
         "choisissez-en un autre avec `article:`",
         "summary_of_first": "Résumé de **{title}** (`{id}`), le premier par identifiant des {n} articles (aucun "
         "ne dit quand il a été ajouté) ; choisissez-en un autre avec `article:`",
+        "fallback": "**{title}** n'en parle pas ; voici ce qu'en dit un autre article :",
+        "read_with": "↪ lue avec la question d'avant : {q}",
+        "also_fits": "Un autre article correspond aussi",
+        "ask_in": "Demander dans {id}",
+        "reask_gone": "cette question n'est plus dans mon journal ; reposez-la avec `/ask article:{id}`",
     },
 }
 

@@ -77,6 +77,7 @@ class Insights(commands.Cog):
         lang = lang_of(interaction.locale)
         if not await defer(interaction, ephemeral=True):  # the delete may wait on the database
             return
+        self.bot.conversations.forget(interaction.user.id)  # the questions of theirs held in memory, if any
         gone = await asyncio.to_thread(self.bot.journal.forget, interaction.user.id)
         text = label(lang, "forget_failed") if gone is None else label(lang, "forgotten", q=gone[0], v=gone[1])
         await send_ephemeral(interaction, text)

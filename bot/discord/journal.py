@@ -44,7 +44,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS questions (
     id TEXT PRIMARY KEY, asked_at REAL NOT NULL, guild_id INTEGER, user_hash TEXT, question TEXT NOT NULL,
-    outcome TEXT NOT NULL, article TEXT, sentence_id TEXT, confidence REAL, latency_ms REAL);
+    outcome TEXT NOT NULL, article TEXT, sentence_id TEXT, confidence REAL, latency_ms REAL, route TEXT);
 CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at);
 CREATE INDEX IF NOT EXISTS questions_user ON questions (user_hash);
 CREATE INDEX IF NOT EXISTS questions_outcome ON questions (outcome);
@@ -53,6 +53,12 @@ CREATE TABLE IF NOT EXISTS ratings (
     PRIMARY KEY (question_id, user_hash));
 CREATE INDEX IF NOT EXISTS ratings_user ON ratings (user_hash);
 """
+
+#: Which rule chose the articles a question was answered from (``route``, added to older journals when they
+#: open): ``asked`` (article:), ``thread`` / ``reply`` (the article of the thread or of the message replied
+#: to), ``thread_fallback`` / ``reply_fallback`` (that article did not cover it: the other articles),
+#: ``alternative`` (re-asked in another article from the answer's button), ``default_article``, ``all``.
+ROUTE_COLUMN = "ALTER TABLE questions ADD COLUMN route TEXT"
 
 #: Before the journal, answers and votes lived in ``answers`` / ``votes``: moved over once.
 MIGRATE = """
@@ -108,7 +114,7 @@ class Stats:
 
 EXPORTS = {
     "questions": ("SELECT id, datetime(asked_at, 'unixepoch') AS asked_at, guild_id, user_hash, question, outcome, "
-                  "article, sentence_id, confidence, latency_ms FROM questions ORDER BY asked_at"),
+                  "article, sentence_id, confidence, latency_ms, route FROM questions ORDER BY asked_at"),
     "unanswered": (f"SELECT {SAME_QUESTION} AS question, count(*) AS times, "
                    "datetime(max(asked_at), 'unixepoch') AS last_asked FROM questions "
                    f"WHERE outcome = 'not_covered' GROUP BY {SAME_QUESTION} ORDER BY times DESC, last_asked DESC"),
@@ -147,6 +153,8 @@ class Journal:
             old = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if {"answers", "votes"} <= old:
                 conn.executescript("BEGIN;" + MIGRATE + "COMMIT;")
+            if "route" not in {r[1] for r in conn.execute("PRAGMA table_info(questions)")}:
+                conn.execute(ROUTE_COLUMN)
             self._conn = conn
         return self._conn
 
@@ -195,15 +203,16 @@ class Journal:
     # ----- writing ----------------------------------------------------------------------------
     def record(self, question: str, outcome: str, *, article: str | None = None, sentence_id: str | None = None,
                confidence: float | None = None, latency_ms: float | None = None, guild_id: int | None = None,
-               user_id: int | None = None) -> str:
+               user_id: int | None = None, route: str | None = None) -> str:
         """Store one question and what became of it; returns its id (also when the store fails)."""
         qid = uuid.uuid4().hex[:16]
 
         def write(conn: sqlite3.Connection) -> str:
             user = self.user_hash(conn, user_id) if user_id is not None else None
-            conn.execute("INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            conn.execute("INSERT INTO questions (id, asked_at, guild_id, user_hash, question, outcome, article, "
+                         "sentence_id, confidence, latency_ms, route) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (qid, self.clock(), guild_id, user, question, outcome, article, sentence_id,
-                          confidence, None if latency_ms is None else round(latency_ms, 1)))
+                          confidence, None if latency_ms is None else round(latency_ms, 1), route))
             return qid
 
         qid = self._guard("record a question", write, qid)
@@ -226,6 +235,13 @@ class Journal:
             return "same" if old[0] == (1 if up else -1) else "changed"
 
         return self._guard("store a vote", write, None)
+
+    def asked(self, question_id: str) -> tuple[str, str | None] | None:
+        """The question recorded as ``question_id`` and the article it was answered from (None: none, or the
+        row is gone: past retention, deleted by /forget-me, or the journal cannot be read)."""
+        row = self._guard("read a question", lambda c: c.execute(
+            "SELECT question, article FROM questions WHERE id = ?", (question_id,)).fetchone(), None)
+        return (row[0], row[1]) if row else None
 
     def votes(self, question_id: str) -> list[tuple[str, int]]:
         return self._guard("read votes", lambda c: c.execute(

@@ -25,6 +25,7 @@ from discord.ext import commands
 
 from bot.discord.app import ArticleBot
 from bot.discord.articles import article_embed
+from bot.discord.conversations import Turn
 from bot.discord.i18n import label, lang_of
 
 if TYPE_CHECKING:  # annotations only
@@ -93,7 +94,9 @@ class Polling(commands.Cog):
                     embed = article_embed(info, lang, "🆕")
                     embed.description = label(lang, "new_article_text", id=info.id)
                     embed.set_author(name=label(lang, "new_article"))
-                    await channel.send(embed=embed)
+                    sent = await channel.send(embed=embed)
+                    # a thread under the announcement, or a reply to it, is about this article
+                    self.bot.conversations.sent(sent.id, Turn(info.id))
             except discord.HTTPException as err:
                 log.warning("cannot announce new articles in channel %s (%s %s); they are added all the same",
                             channel_id, err.status, err.text)

@@ -10,7 +10,7 @@ import discord
 
 from bot.confidence.tiers import Tier
 from bot.discord.i18n import label
-from bot.qa.answer import Answer, Chosen, Summary
+from bot.qa.answer import Answer, Chosen, Route, Summary
 from bot.qa.render import CLOSEST_MIN, bar
 from bot.retrieval.values import Passage
 
@@ -61,9 +61,29 @@ def quoted(answer: Answer) -> str:
     return f"« {safe(text[:i])}**{safe(text[i:j])}**{safe(text[j:])} »"
 
 
-def answer_embed(answer: Answer, lang: str) -> discord.Embed:
+def answer_embed(answer: Answer, lang: str, titles: dict[str, str] | None = None) -> discord.Embed:
     """The answer quoted (its short answer in bold), context, confidence bar, position, two other
-    passages; an unsure answer under a hedge; or "not covered" with the closest passage."""
+    passages; an unsure answer under a hedge; or "not covered" with the closest passage. Above the quote,
+    when the conversation's article did not cover the question, a line saying so (the answer comes from
+    another article); under it, the earlier question a follow-up was read with; and another article that
+    fits nearly as well. ``titles``: article id → title, for the articles these lines name."""
+    embed = _answer_embed(answer, lang)
+    titles = titles or {}
+    if answer.route is Route.FALLBACK and answer.conversation_article:
+        name = safe(titles.get(answer.conversation_article, answer.conversation_article))
+        embed.description = clip(f"{label(lang, 'fallback', title=name)}\n{embed.description}", DESCRIPTION)
+    if answer.read_with:
+        embed.description = clip(f"{embed.description}\n*{label(lang, 'read_with', q=safe(answer.read_with))}*",
+                                 DESCRIPTION)
+    other = answer.alternative
+    if other is not None:
+        name = safe(titles.get(other.sentence.article, other.sentence.article))
+        embed.insert_field_at(0, name=label(lang, "also_fits"), inline=False,
+                              value=clip(f"**{name}**: « {safe(other.sentence.text)} »", FIELD))
+    return fit(embed)
+
+
+def _answer_embed(answer: Answer, lang: str) -> discord.Embed:
     question = clip(safe(answer.question), TITLE - 2)
     if answer.tier is Tier.NOT_COVERED or answer.passage is None:
         embed = discord.Embed(title=clip(f"❔ {label(lang, 'not_covered')}", TITLE),

@@ -15,6 +15,16 @@ from bot.corpus.article import Sentence
 from bot.retrieval.values import Evidence, Passage, Ranking
 
 
+class Route(StrEnum):
+    """How the articles an answer was searched in were chosen (the journal keeps it, ``/stats`` can show it)."""
+
+    ASKED = "asked"                      # the article asked for (``article:``, ``--article``)
+    CONVERSATION = "conversation"        # the article the conversation is about (its thread, the message it replies to)
+    FALLBACK = "fallback"                # that article did not cover it: the other articles in scope
+    DEFAULT = "default_article"          # the config's default_article
+    ALL = "all"                          # every article in scope
+
+
 @dataclass(frozen=True)
 class Answer:
     """The engine's reply: the first passage (the answer, or the closest one) and the next ones.
@@ -35,11 +45,19 @@ class Answer:
     span: tuple[int, int] | None = None
     expected: str = "other"
     evidence: Evidence | None = None
+    route: Route = Route.ALL
+    conversation_article: str | None = None  # the conversation's (Route.CONVERSATION; FALLBACK: it did not cover it)
+    read_with: str | None = None             # the earlier question a follow-up was read with
+    alternative: Passage | None = None       # another article's best passage, nearly as close: offered beside it
 
     @property
     def abstained(self) -> bool:
         """Only "not covered" is an abstention; an unsure answer is still an answer."""
         return self.tier is Tier.NOT_COVERED
+
+    @property
+    def alternative_article(self) -> str | None:
+        return self.alternative.sentence.article if self.alternative is not None else None
 
     @property
     def ranked(self) -> list[Passage]:
@@ -58,7 +76,7 @@ class Answer:
             question=ranking.question, tier=judged.tier, confidence=round(judged.confidence, 3),
             passage=ranking.passages[0], others=ranking.passages[1:], article_title=ranking.article_title,
             article_source=ranking.article_source, coverage=round(judged.coverage, 3), span=ranking.span,
-            expected=ranking.expected, evidence=ranking.evidence,
+            expected=ranking.expected, evidence=ranking.evidence, read_with=ranking.read_with,
         )
 
 

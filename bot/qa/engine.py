@@ -7,6 +7,7 @@ index folder cannot be written, the engine keeps the in-memory build and logs a 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -26,14 +27,19 @@ from bot.index.sentence_index import SentenceIndex
 from bot.library.store import Upload
 from bot.library.store import add as library_add
 from bot.library.store import remove as library_remove
-from bot.qa.answer import Answer, Chosen, Summary
+from bot.qa.answer import Answer, Chosen, Route, Summary
 from bot.reader.read import load_reader
+from bot.retrieval.followup import read_with
 from bot.retrieval.rank import Retriever
 
 if TYPE_CHECKING:  # annotations only
     from bot.library.feeds import PollReport
 
 log = logging.getLogger(__name__)
+
+#: Another article's best passage this close to the first (fused score) is offered beside the answer: "two
+#: articles fit". Measured on the dev sets in one library by ``eval/alternatives.py``.
+ALTERNATIVE_MARGIN = 0.01
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
@@ -64,6 +70,17 @@ class Scope:
 
 
 @dataclass(frozen=True)
+class Conversation:
+    """Where a question was asked, as far as answering it goes (the engine knows nothing of Discord): the
+    article the conversation is about (the one its thread, or the message it replies to, is about) and
+    the conversation's previous question, which a follow-up that names no subject of its own is read with
+    (``bot/retrieval/followup.py``)."""
+
+    article: str | None = None
+    previous: str | None = None
+
+
+@dataclass(frozen=True)
 class Serving:
     """What one question is answered from, swapped in as one value: the index, its retriever, the fit."""
 
@@ -73,12 +90,17 @@ class Serving:
 
 
 def answer(serving: Serving, question: str, k: int = 3, article: str | None = None,
-           scope: frozenset[str] | None = None) -> Answer:
-    """Rank (``Retriever.rank``), then judge how sure to be (``confidence.tiers.judge``): the answer."""
-    ranking = serving.retriever.rank(question, k=k, article=article, scope=scope)
+           scope: frozenset[str] | None = None, previous: str | None = None) -> Answer:
+    """Rank (``Retriever.rank``), then judge how sure to be (``confidence.tiers.judge``): the answer.
+    Another article's best passage within ``ALTERNATIVE_MARGIN`` of the first is offered beside it."""
+    ranking = serving.retriever.rank(question, k=k, article=article, scope=scope, previous=previous)
     cfg = serving.retriever.cfg
-    return Answer.of(ranking, judge(serving.calibration, ranking.evidence, cfg.abstain_threshold,
-                                    cfg.answer_threshold))
+    found = Answer.of(ranking, judge(serving.calibration, ranking.evidence, cfg.abstain_threshold,
+                                     cfg.answer_threshold))
+    other = ranking.runner_up
+    if found.abstained or other is None or ranking.passages[0].score - other.score > ALTERNATIVE_MARGIN:
+        return found
+    return dataclasses.replace(found, alternative=other)
 
 
 class Engine:
@@ -185,20 +207,48 @@ class Engine:
             raise InputError(f"unknown article {article!r}; known articles: {', '.join(ids) or 'none'}")
         return article
 
-    def ask(self, question: str, k: int = 3, article: str | None = None, scope: Scope | None = None) -> Answer:
-        """Answer ``question`` from the article(s) ``scope`` sees (None: all); see Retriever.ask.
-        What is visible is read from the same index the answer comes from."""
+    def ask(self, question: str, k: int = 3, article: str | None = None, scope: Scope | None = None,
+            conversation: Conversation | None = None) -> Answer:
+        """Answer ``question`` from the article(s) ``scope`` sees (None: all).
+
+        Which articles, in this order: the one asked for (``article``); else the conversation's article,
+        when ``scope`` sees it, and when that article does not cover the question, the other articles
+        (``Route.FALLBACK``, naming the conversation's article); else ``default_article``; else every
+        article in scope. A follow-up that names no subject of its own is read with the conversation's
+        previous question (``bot/retrieval/followup.py``). What is visible is read from the same index
+        the answer comes from."""
         text = clean_question(question, self.config.retrieval.max_question_chars)
         if not 1 <= k <= 10:
             raise InputError(f"k must be between 1 and 10, got {k}")
-        index = self._state.index
+        state = self._state
+        index = state.index
         one = self.resolve_article(article, scope, index)
-        visible = None
-        if one is None and scope is not None:
-            ids = self._visible(scope, index)
-            if len(ids) < len(index.articles):
-                visible = frozenset(ids)
-        return answer(self._state, text, k=k, article=one, scope=visible)
+        previous = None
+        if conversation is not None and conversation.previous:
+            previous = read_with(text, conversation.previous)
+        if article is not None:
+            return self._routed(answer(state, text, k, one, previous=previous), Route.ASKED)
+        ids = self._visible(scope, index) if scope is not None else self.article_ids(None, index)
+        mine = conversation.article if conversation is not None and conversation.article in ids else None
+        if mine is not None:
+            found = dataclasses.replace(answer(state, text, k, mine, previous=previous), conversation_article=mine)
+            rest = frozenset(ids) - {mine}
+            if not found.abstained or not rest:
+                return self._routed(found, Route.CONVERSATION)
+            other = answer(state, text, k, scope=rest, previous=previous)
+            if other.abstained:
+                return self._routed(found, Route.CONVERSATION)
+            return dataclasses.replace(self._routed(other, Route.FALLBACK), conversation_article=mine)
+        if one is not None:
+            return self._routed(answer(state, text, k, one, previous=previous), Route.DEFAULT)
+        visible = frozenset(ids) if scope is not None and len(ids) < len(index.articles) else None
+        return self._routed(answer(state, text, k, scope=visible, previous=previous), Route.ALL)
+
+    @staticmethod
+    def _routed(found: Answer, route: Route) -> Answer:
+        """``found`` with how its articles were chosen; an article asked for offers no other."""
+        alternative = found.alternative if route in (Route.ALL, Route.FALLBACK) else None
+        return dataclasses.replace(found, route=route, alternative=alternative)
 
     def _visible(self, scope: Scope | None, index: SentenceIndex) -> list[str]:
         """``article_ids``, refused with a message when ``scope`` sees no article at all."""

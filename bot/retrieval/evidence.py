@@ -41,10 +41,14 @@ def gather(q: QuestionSignals, c: CandidateSignals, fused: np.ndarray, order: np
     article = rows[int(c.rows[top])].article
     in_article = np.array([rows[int(r)].article == article for r in c.rows])
     topic_max = float(c.topic[in_article].max()) if c.topic is not None and in_article.any() else None
-    grounding = [article_words.grounding(article, w, q.nearest.get(w, [])) for w in q.words]
+    # Each question word's translations into this article, searched among its own words (whatever the library's size).
+    nearest = [article_words.nearest(article, q.word_vecs[i] if q.word_vecs is not None else None)
+               for i in range(len(q.words))]
+    grounding = [article_words.grounding(article, w, near) for w, near in zip(q.words, nearest, strict=True)]
     in_passage = article_words.in_sentence(rows[int(c.rows[top])].text, article, q.words, q.word_vecs, vocab_vectors)
     written = capitalised_words(q.text)
-    unknown = sum(article_words.unknown_name(article, w, q.nearest.get(w, []), written) for w in q.words)
+    unknown = sum(article_words.unknown_name(article, w, near, written)
+                  for w, near in zip(q.words, nearest, strict=True))
     lexical = damped(c.lexical)
     best_lexical = int(np.argmax(c.lexical)) if len(c.lexical) and c.lexical.max() > 0 else -1
     expects = expected is not Kind.OTHER

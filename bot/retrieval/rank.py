@@ -38,6 +38,7 @@ from bot.reader import Passage as ReaderPassage
 from bot.reader import Reader
 from bot.retrieval.casual import expand
 from bot.retrieval.evidence import damped, gather
+from bot.retrieval.followup import mixed, with_previous
 from bot.retrieval.kinds import answer_span, expected_kind
 from bot.retrieval.lexical import LexicalScorer, question_words
 from bot.retrieval.signals import ArticleWords, CandidateSignals, QuestionSignals
@@ -48,6 +49,8 @@ ARTICLE_BEST = 2
 #: How many translation neighbours each question word gets from the topic vocabulary: enough for
 #: one article's own words to be among them in a corpus of many.
 NEIGHBOURS = 10
+#: Of those, how many (above ``translate_min_sim``) become lexical query terms, as when they were measured.
+TRANSLATIONS = 3
 
 
 @dataclass(frozen=True)
@@ -84,8 +87,10 @@ class Retriever:
         self.rows = index.rows
         langs = {a.id: a.language for a in index.articles}
         self.lexical = LexicalScorer(self.rows, langs, index.terms)
-        self.article_words = ArticleWords(self.rows, langs, index.names, index.spans)
         self._vocab_id = {w: i for i, w in enumerate(index.vocab)}
+        has_vocab = topic is not None and "topic.sent" in index.views and bool(index.vocab)
+        self.article_words = ArticleWords(self.rows, langs, index.names, index.spans,
+                                          self.vocab_vectors if has_vocab else None, frozenset(index.vocab))
         self._answerable = np.array([r.answerable for r in self.rows], dtype=bool)
         self._article_of = np.array([r.article for r in self.rows])
         ann.one_thread()  # FAISS's OpenMP pool spins against the encoders' threads on small searches
@@ -106,19 +111,28 @@ class Retriever:
         return {w: [(self.index.vocab[j], float(sim)) for j, sim in zip(ids[i], sims[i], strict=True) if j >= 0]
                 for i, w in enumerate(qwords)}
 
-    def question(self, question: str) -> QuestionSignals:
-        """Encode ``question`` once: dense and topic vectors, words, translations, BM25 of every row."""
-        q = self.dense.encode_queries([question])[0]
+    def question(self, question: str, previous: str | None = None) -> QuestionSignals:
+        """Encode ``question`` once: dense and topic vectors, words, translations, BM25 of every row.
+
+        ``previous``: the earlier question a follow-up is read with. Its vectors are added to the question's
+        with ``followup.PREVIOUS_WEIGHT`` (then normalised), its words become query terms at that weight,
+        and count among the question's words for the evidence: the follow-up still leads."""
+        said = [question] if previous is None else [question, previous]
+        dense = self.dense.encode_queries(said)
         qwords = question_words(question)
-        topic_vecs = self.topic.encode_queries([question, *qwords]) if self.has_topic else None
-        nearest = self._translations(qwords, topic_vecs[1:] if topic_vecs is not None else None)
+        pwords = [w for w in question_words(previous) if w not in qwords] if previous is not None else []
+        topic_vecs = self.topic.encode_queries([*said, *qwords, *pwords]) if self.has_topic else None
+        word_vecs = topic_vecs[len(said):] if topic_vecs is not None else None
+        nearest = self._translations(qwords + pwords, word_vecs)
         translations = None
-        if self.cfg.translate_terms:  # the 3 nearest above the cut, as when they were measured
-            translations = {w: [(t, sim) for t, sim in pairs[:3] if sim >= self.cfg.translate_min_sim]
+        if self.cfg.translate_terms:
+            translations = {w: [(t, sim) for t, sim in pairs[:TRANSLATIONS] if sim >= self.cfg.translate_min_sim]
                             for w, pairs in nearest.items()}
         terms = self.lexical.terms(question, translations)
-        return QuestionSignals(question, q, topic_vecs[0] if topic_vecs is not None else None, tuple(qwords),
-                               topic_vecs[1:] if topic_vecs is not None else None, nearest, tuple(terms),
+        if previous is not None:
+            terms = with_previous(terms, self.lexical.terms(previous, translations))
+        return QuestionSignals(question, mixed(dense), mixed(topic_vecs[: len(said)]) if topic_vecs is not None
+                               else None, tuple(qwords + pwords), word_vecs, nearest, tuple(terms),
                                self.lexical.scores(terms))
 
     def vocab_vectors(self, ws: list[str]) -> np.ndarray:
@@ -168,9 +182,10 @@ class Retriever:
         return np.flatnonzero(mask)
 
     def score(self, question: str, cand: np.ndarray | None = None, article: str | None = None,
-              scope: frozenset[str] | None = None) -> tuple[np.ndarray, QuestionSignals, CandidateSignals]:
+              scope: frozenset[str] | None = None, previous: str | None = None
+              ) -> tuple[np.ndarray, QuestionSignals, CandidateSignals]:
         """Fused relevance of each candidate (``cand`` None: chosen here) and the signals behind it."""
-        q = self.question(question)
+        q = self.question(question, previous)
         c = self.candidate_signals(q, self._pick(q.dense, q.lexical, article, scope) if cand is None else cand)
         fused = c.dense.copy()
         if c.sentence is not None:
@@ -193,19 +208,23 @@ class Retriever:
         return prior
 
     def rank(self, question: str, k: int = 3, article: str | None = None,
-             scope: frozenset[str] | None = None) -> Ranking:
+             scope: frozenset[str] | None = None, previous: str | None = None) -> Ranking:
         """Rank the candidates for ``question`` and weigh the evidence about the first; how sure to be of
         it is the confidence stage's call (``bot/confidence/tiers.py``).
-        ``article``: that article only; else ``scope``: those articles (a server's); else all."""
-        text = expand(question) if self.cfg.expand_chat else question  # "wen" → "when"; shown as typed
+        ``article``: that article only; else ``scope``: those articles (a server's); else all.
+        ``previous``: an earlier question of the same conversation that this one is read with (a follow-up
+        such as "and how much does it cost?", see ``bot/retrieval/followup.py``): the two are searched
+        together, while the kind of answer wanted and the short answer come from ``question`` alone."""
+        asked = expand(question) if self.cfg.expand_chat else question  # "wen" → "when"; shown as typed
+        text = asked if previous is None else f"{previous} {asked}"  # what the reader reads
         if scope is not None and article is None and len(scope) == 1:
             article = next(iter(scope))
-        fused, q, c = self.score(text, article=article, scope=scope)
+        fused, q, c = self.score(asked, article=article, scope=scope, previous=previous)
         order = np.lexsort((c.rows, -fused))  # best first, ties by row id: deterministic
         verdict = self.read(text, c, fused, order) if self.reader is not None else None
         if verdict is not None:
             order = verdict.order
-        expected = expected_kind(text)
+        expected = expected_kind(asked)
         evidence = gather(q, c, fused, order, self.rows, self.article_words, expected, self.vocab_vectors,
                           verdict.evidence() if verdict is not None else None)
         passages = tuple(self.passage(int(c.rows[i]), float(fused[i])) for i in order[: max(k, 1)])
@@ -214,11 +233,21 @@ class Retriever:
         else:
             # The question's words and their translations into the article's words locate the answer's clause.
             hints = [t for w in q.words for t, sim in q.nearest.get(w, [])[:3] if sim >= self.cfg.translate_min_sim]
-            found = answer_span(passages[0].sentence.text, expected, text, tuple(hints))
+            found = answer_span(passages[0].sentence.text, expected, asked, tuple(hints))
             span_at = (found.start, found.end) if found else None
         art = self.index.article(passages[0].sentence.article)
         return Ranking(question, passages, evidence, span_at, str(expected),
-                       art.title if art else None, art.source if art else None)
+                       art.title if art else None, art.source if art else None,
+                       self._runner_up(c, fused, order), previous)
+
+    def _runner_up(self, c: CandidateSignals, fused: np.ndarray, order: np.ndarray) -> Passage | None:
+        """The best passage of another article than the first passage's (None when one article was scored)."""
+        first = self.rows[int(c.rows[int(order[0])])].article
+        for i in order[1:]:
+            row = int(c.rows[int(i)])
+            if self.rows[row].article != first:
+                return self.passage(row, float(fused[int(i)]))
+        return None
 
     def read(self, question: str, c: CandidateSignals, fused: np.ndarray, order: np.ndarray) -> Verdict:
         """The reader's verdict on the ``reader.k`` best candidates of ``order``: each article's candidates

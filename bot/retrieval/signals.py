@@ -29,6 +29,8 @@ FUZZY_CACHE = 100_000
 
 #: Topic-encoder vectors of those of some words that are in the index's vocabulary (``Retriever.vocab_vectors``).
 VocabVectors = Callable[[list[str]], np.ndarray]
+#: How many of an article's words are a question word's nearest (its translations into that article).
+ARTICLE_NEIGHBOURS = 10
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,16 @@ class ArticleWords:
     """
 
     def __init__(self, rows: list[Sentence], languages: dict[str, str], names: dict[str, set[str]],
-                 spans: dict[str, tuple[int, int]]) -> None:
+                 spans: dict[str, tuple[int, int]], vocab_vectors: VocabVectors | None = None,
+                 vocabulary: frozenset[str] = frozenset()) -> None:
         self.languages = languages
         self._rows = rows
         self._spans = spans  # the index's: each article's rows are contiguous
         self.names = names   # the index's, made by article_names() when it was built
+        self._vocab_vectors = vocab_vectors  # the topic encoder's vectors of the index's vocabulary words
+        self._vocabulary = vocabulary        # those words
         self._tables: dict[str, tuple[set[str], set[str], dict[str, list[str]]]] = {}
+        self._vocab_words: dict[str, list[str]] = {}
         self._fuzzy: dict[tuple[str, str], float] = {}
 
     def _load(self, article: str) -> tuple[set[str], set[str], dict[str, list[str]]]:
@@ -87,6 +93,24 @@ class ArticleWords:
 
     def words(self, article: str) -> set[str]:
         return self._load(article)[0]
+
+    def nearest(self, article: str, vec: np.ndarray | None) -> list[tuple[str, float]]:
+        """The ``ARTICLE_NEIGHBOURS`` words of ``article`` nearest to a question word's topic vector ``vec``
+        (its translations into that article), best first. Searched among the article's own words, so a
+        library of many articles does not push them out of the question word's neighbours."""
+        if vec is None or self._vocab_vectors is None:
+            return []
+        ws = self._vocab_words.get(article)
+        if ws is None:
+            first, end = self._spans.get(article, (0, 0))
+            ws = sorted({w for row in self._rows[first:end] if row.kind != "noise" for w in words(row.text)}
+                        & self._vocabulary)
+            self._vocab_words[article] = ws
+        if not ws:
+            return []
+        sims = self._vocab_vectors(ws) @ vec
+        top = np.argsort(-sims)[:ARTICLE_NEIGHBOURS]
+        return [(ws[int(i)], float(sims[int(i)])) for i in top]
 
     def stems(self, article: str) -> set[str]:
         return self._load(article)[1]

@@ -71,3 +71,5 @@ class Ranking:
     expected: str                   # the kind of answer the question asks for (``kinds.Kind``)
     article_title: str | None
     article_source: str | None
+    runner_up: Passage | None = None  # the best passage of another article than the first's, when one was scored
+    read_with: str | None = None      # the earlier question this one was read with (a follow-up), if any

@@ -15,6 +15,7 @@ import yaml
 from bot import create_bot
 from bot.config import load_config
 from bot.qa.engine import Engine
+from tests.support.feeds import serve_feed
 from tests.support.pages import NEWS_PAGE
 from tests.support.project import REPO as ROOT
 from tests.support.waits import GUARD_S
@@ -34,11 +35,7 @@ def feed_xml(server):
     """The feed the bot follows: a function that sets its items ((guid, link, title) tuples)."""
 
     def serve(items: list[tuple[str, str, str]]) -> None:
-        entries = "".join(f"<item><guid>{g}</guid><link>{link}</link><title>{t}</title>"
-                          f"<description>{t}</description></item>" for g, link, t in items)
-        server.page("/feed.rss", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Gazette</title>'
-                                 f"<link>{server.url('/')}</link><description>news</description>{entries}"
-                                 "</channel></rss>", content_type="application/rss+xml")
+        serve_feed(server, items)
 
     serve([])
     return serve

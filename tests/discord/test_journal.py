@@ -106,6 +106,31 @@ def test_old_feedback_tables_are_moved_into_the_journal(tmp_path):
     assert "answers" not in tables and "votes" not in tables
 
 
+def test_a_journal_from_before_routes_gets_the_column_and_keeps_its_rows(tmp_path):
+    db = tmp_path / "feedback.sqlite3"
+    with sqlite3.connect(db) as conn:  # the questions table as the journal wrote it before routes were kept
+        conn.executescript("""
+            CREATE TABLE questions (id TEXT PRIMARY KEY, asked_at REAL NOT NULL, guild_id INTEGER, user_hash TEXT,
+                question TEXT NOT NULL, outcome TEXT NOT NULL, article TEXT, sentence_id TEXT,
+                confidence REAL, latency_ms REAL);
+            INSERT INTO questions VALUES
+                ('0123456789abcdef', 1.0, 7, NULL, 'who?', 'answer', 'x', 'x#1', 0.9, 12.0);""")
+    j = Journal(db, None, Clock(10.0))
+    assert j.asked("0123456789abcdef") == ("who?", "x")
+    qid = j.record("and when?", "answer", article="x", route="reply")
+    assert j.asked(qid) == ("and when?", "x")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT route FROM questions ORDER BY asked_at").fetchall() == [(None,), ("reply",)]
+
+
+def test_asked_is_none_for_a_question_that_is_gone(tmp_path):
+    j = Journal(tmp_path / "j.sqlite3", None, Clock(10.0))
+    qid = j.record("who?", "answer", article="x", user_id=5)
+    assert j.asked(qid) == ("who?", "x")
+    j.forget(5)
+    assert j.asked(qid) is None
+
+
 def test_recording_a_question_costs_well_under_a_millisecond(tmp_path):
     """Measured, not asserted on the clock: the figure is printed by `article-bot bench` (journal_record_ms);
     here only that a thousand records all land."""
@@ -137,7 +162,7 @@ def test_stats_command_text_and_json(capsys, project):
 
 @pytest.mark.parametrize("what, header, n", [
     ("questions", ["id", "asked_at", "guild_id", "user_hash", "question", "outcome", "article", "sentence_id",
-                   "confidence", "latency_ms"], 5),
+                   "confidence", "latency_ms", "route"], 5),
     ("unanswered", ["question", "times", "last_asked"], 1),
     ("feedback", ["question_id", "voted_at", "vote", "question", "outcome", "article", "sentence_id"], 1),
 ])

@@ -80,3 +80,24 @@ def test_in_sentence_judges_one_sentence_not_the_article(words):
 
     question = np.array([[0.0, 1.0]])  # a word with no spelling in common: only its vector can find it
     assert words.in_sentence(sentence, "tram", ("xyzzy",), question, vocab_vectors) == [pytest.approx(0.8)]
+
+
+def test_grounding_is_judged_against_the_answers_article_whatever_else_the_library_holds(make_project):
+    """A question word's translations are searched among the answer article's own words: articles added to
+    the library (hundreds, with a feed) never push them out of its neighbours."""
+    from bot.qa.engine import Engine
+
+    small = Engine(make_project().config())
+    big_project = make_project(bakery=True)
+    # Other articles full of words that look like "tramway" more than anything in the tram article does:
+    # in the library's vocabulary they are its nearest neighbours, all of them.
+    looks_alike = ["tramwayed", "tramwayer", "tramwayers", "tramwaying", "tramwayist", "tramwayman", "tramwaymen",
+                   "tramwayish", "tramwaylike", "tramwayward", "tramwayless", "tramwayful"]
+    for i in range(4):
+        big_project.add_article(f"filler{i}.en.txt", f"Story {i} of the museum: " + ", ".join(looks_alike) + ".\n")
+    big = Engine(big_project.config())
+    for question in ("how many stops will the tramway have", "when do tramways start running"):
+        a, b = small.ask(question, article="tram.en"), big.ask(question, article="tram.en")
+        assert a.passage.sentence.id == b.passage.sentence.id
+        assert (a.evidence.grounding_min, a.evidence.grounding_mean) == \
+            (b.evidence.grounding_min, b.evidence.grounding_mean), question
