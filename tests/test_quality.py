@@ -50,16 +50,16 @@ def seed_engine(engines) -> Engine:
 #: What this version measures on each dev set, alone and in the corpus (``eval/report.py``,
 #: docs/quality.md): (top1, top3, false_abstain, unrelated_abstain).
 MEASURED = {
-    "seed": ((0.7391, 0.9275, 0.0000, 1.0000), (0.6667, 0.8696, 0.0145, 0.8333)),
-    "english": ((0.6857, 0.9143, 0.0286, 1.0000), (0.5714, 0.8000, 0.0000, 1.0000)),
-    "french2": ((0.6111, 0.6944, 0.1389, 1.0000), (0.3333, 0.3889, 0.1111, 1.0000)),
-    "geothermal": ((0.7879, 0.9697, 0.0000, 1.0000), (0.6970, 0.8182, 0.0303, 1.0000)),
-    "ferry": ((0.7857, 0.9286, 0.0357, 1.0000), (0.5714, 0.7857, 0.0357, 1.0000)),
-    "secheresse": ((0.8333, 0.9000, 0.0333, 1.0000), (0.5000, 0.6000, 0.0667, 0.8333)),
-    "musee": ((0.7273, 0.8788, 0.0303, 1.0000), (0.5152, 0.6667, 0.0303, 1.0000)),
-    "clinic": ((0.7632, 0.8684, 0.0000, 1.0000), (0.6842, 0.8421, 0.0526, 1.0000)),
-    "festival": ((0.4737, 0.6316, 0.0789, 1.0000), (0.2632, 0.3947, 0.0789, 1.0000)),
-    "startup": ((0.7632, 0.8947, 0.0000, 1.0000), (0.5789, 0.7368, 0.0000, 1.0000)),
+    "seed": ((0.7246, 0.9130, 0.0145, 0.8333), (0.6522, 0.8551, 0.0435, 0.8333)),
+    "english": ((0.7143, 0.9429, 0.0000, 1.0000), (0.5714, 0.7429, 0.0000, 1.0000)),
+    "french2": ((0.6667, 0.7778, 0.0556, 1.0000), (0.3333, 0.4167, 0.0833, 1.0000)),
+    "geothermal": ((0.7879, 0.9697, 0.0000, 0.8333), (0.7273, 0.8182, 0.0303, 1.0000)),
+    "ferry": ((0.8214, 0.9643, 0.0000, 1.0000), (0.6071, 0.7857, 0.0000, 1.0000)),
+    "secheresse": ((0.8333, 0.9333, 0.0000, 1.0000), (0.5333, 0.6333, 0.0000, 0.8333)),
+    "musee": ((0.7273, 0.8788, 0.0303, 0.8333), (0.4848, 0.6970, 0.0303, 0.8333)),
+    "clinic": ((0.7632, 0.8684, 0.0000, 1.0000), (0.6842, 0.8158, 0.0526, 1.0000)),
+    "festival": ((0.4474, 0.6053, 0.0526, 1.0000), (0.2632, 0.3684, 0.0263, 1.0000)),
+    "startup": ((0.7632, 0.8947, 0.0000, 1.0000), (0.6053, 0.7632, 0.0000, 1.0000)),
 }
 #: Every floor (and the false-abstention ceiling) is the measured figure less (plus) two questions of
 #: that set or 0.03, whichever is more. Other processors round the encoders' floats differently and a
@@ -178,9 +178,17 @@ def test_sentence_transformers_backend_works_offline(tmp_path):
 
 
 def test_the_fit_script_reproduces_the_shipped_calibration():
-    """eval/fit_confidence.py --check: every constant of bot/confidence/calibration.json comes from the dev sets."""
+    """eval/fit_confidence.py --check: every constant of bot/confidence/calibration.json comes from the dev sets
+    and, for the grown run, the reading-comprehension data: without that data (outside the repository) the
+    fit cannot be made here, and the test says so instead of passing."""
+    import os
     import subprocess
     import sys
+
+    data = Path(os.environ.get("ARTICLE_BOT_QA_DATA") or ROOT.parent / "shared" / "qa-data")
+    if not data.is_dir():
+        pytest.skip(f"no reading-comprehension data at {data} (set ARTICLE_BOT_QA_DATA): the grown run of the fit "
+                    "needs it")
 
     done = subprocess.run([sys.executable, str(ROOT / "eval" / "fit_confidence.py"), "--check"], cwd=ROOT,
                           capture_output=True, text=True)

@@ -48,6 +48,9 @@ class RetrievalConfig:
     sentence_weight: float = 0.0
     lexical_weight: float = 0.01
     article_weight: float = 0.5   # article-level topic evidence, in a corpus of several articles
+    article_lexical_weight: float = 0.05  # article-level BM25 (each article as one document), likewise
+    recency_weight: float = 0.04  # a prior towards recently added articles (half-life below): docs/quality.md
+    recency_half_life_days: float = 30.0
     translate_terms: bool = True
     expand_chat: bool = False     # write out chat abbreviations ("wen", "pk", "cb"): measured no lift
     translate_min_sim: float = 0.55

@@ -11,11 +11,13 @@ Each Wikipedia article gives distractors of at most ``PARAGRAPHS`` consecutive p
 news article's length) under its title; a long one gives several. Only English and French texts are
 kept (the languages of the articles the bot serves). The order is fixed: each language's distractors in
 a seeded shuffle, then taken in turn, so the first 50 are a mix of both and the first 200 hold the
-first 50.
+first 50. One Wikipedia article in four is kept apart for fitting the confidence (``_pool``): those are
+never among the distractors ``eval --distractors`` asks in.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -72,9 +74,16 @@ def _pieces(path: Path) -> Iterator[tuple[str, str, str]]:
             yield title, language, "\n\n".join(paragraphs[start:start + PARAGRAPHS]) + "\n"
 
 
-def distractors(folder: Path, n: int) -> list[Distractor]:
-    """The first ``n`` distractors made from the ``*.json`` files of ``folder`` (InputError when they
-    hold fewer)."""
+def _pool(title: str) -> str:
+    """Which pool a Wikipedia article's distractors belong to: one title in four (by a stable hash) is kept
+    for fitting the confidence (``eval/fit_confidence.py``), the others are those ``eval --distractors``
+    asks in, so a growth figure never comes from a library the fit has seen."""
+    return "fit" if int(hashlib.sha256(title.encode("utf-8")).hexdigest(), 16) % 4 == 0 else "eval"
+
+
+def distractors(folder: Path, n: int, pool: str = "eval") -> list[Distractor]:
+    """The first ``n`` distractors of ``pool`` (``eval`` or ``fit``) made from the ``*.json`` files of
+    ``folder`` (InputError when they hold fewer)."""
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     if not files:
         raise InputError(f"{folder}: no SQuAD-format .json files to make distractor articles from "
@@ -82,7 +91,7 @@ def distractors(folder: Path, n: int) -> list[Distractor]:
     by_language: dict[str, list[tuple[str, str]]] = {lang: [] for lang in LANGUAGES}
     for path in files:
         for title, language, text in _pieces(path):
-            if language in by_language:
+            if language in by_language and _pool(title) == pool:
                 by_language[language].append((title, text))
     rng = random.Random(SEED)
     for pieces in by_language.values():
@@ -96,5 +105,6 @@ def distractors(folder: Path, n: int) -> list[Distractor]:
                 order.append((title, lang, text))
     if n > len(order):
         raise InputError(f"{folder}: {len(order)} distractor articles can be made from its files, not {n}")
-    return [Distractor(f"distractor-{i:04d}-{slug(title)[:40] or 'article'}", title, lang, text)
+    prefix = "distractor" if pool == "eval" else f"distractor-{pool}"
+    return [Distractor(f"{prefix}-{i:04d}-{slug(title)[:40] or 'article'}", title, lang, text)
             for i, (title, lang, text) in enumerate(order[:n], start=1)]

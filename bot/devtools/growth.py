@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from bot.config import Config
 from bot.corpus.article import article_files
 from bot.corpus.questions import Item
@@ -27,6 +29,9 @@ from bot.devtools.distractors import distractors
 from bot.index.store import EMBEDDINGS
 from bot.qa.engine import Engine
 from bot.qa.evaluate import Outcome, metrics, run_eval
+
+#: When an article (by id) was added, as its sidecar's ``added_at`` says it (None: not said).
+AddedAt = Callable[[str], str | None]
 
 
 @dataclass(frozen=True)
@@ -58,19 +63,22 @@ def _link_all(source: Path, target: Path) -> None:
                 dest.write_bytes(path.read_bytes())
 
 
-def library(config: Config, n: int, data: Path, cache: Path) -> Config:
+def library(config: Config, n: int, data: Path, cache: Path, added: AddedAt | None = None,
+            pool: str = "eval") -> Config:
     """``config`` over its own articles plus the first ``n`` distractors: a folder of links in ``cache``,
-    and an index there seeded with every vector embedded before."""
-    folder = cache / f"library-{n}"
+    and an index there seeded with every vector embedded before. ``added``: when each article was added
+    (article id → an ISO time, or None), written into copies of their sidecars; without it the sidecars
+    are links to the originals. ``pool``: which distractors (``distractors._pool``)."""
+    folder = cache / (f"library-{n}" + ("" if pool == "eval" else f"-{pool}") + ("" if added is None else "-dated"))
     articles, pad = folder / "articles", cache / "distractors"
     articles.mkdir(parents=True, exist_ok=True)
     pad.mkdir(parents=True, exist_ok=True)
-    wanted = {}
+    wanted: dict[str, Path] = {}
     for path in article_files(config.articles_dir):
         for f in (path, path.with_suffix(".yaml")):
             if f.is_file():
                 wanted[f.name] = f.resolve()
-    for d in distractors(data, n):
+    for d in distractors(data, n, pool):
         d.write(pad)
         for f in (pad / f"{d.id}.txt", pad / f"{d.id}.yaml"):
             wanted[f.name] = f.resolve()
@@ -78,19 +86,31 @@ def library(config: Config, n: int, data: Path, cache: Path) -> Config:
         if old.name not in wanted:
             old.unlink()
     for name, source in wanted.items():
-        if not (articles / name).is_symlink():
-            (articles / name).symlink_to(source)
+        target = articles / name
+        if added is not None and name.endswith(".yaml"):
+            meta = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+            meta.pop("added_at", None)
+            when = added(name[: -len(".yaml")])
+            meta.update({"added_at": when} if when else {})
+            text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+            if target.is_symlink() or not target.is_file() or target.read_text(encoding="utf-8") != text:
+                target.unlink(missing_ok=True)
+                target.write_text(text, encoding="utf-8")
+        elif not target.is_symlink():
+            target.unlink(missing_ok=True)
+            target.symlink_to(source)
     _link_all(cache / EMBEDDINGS, folder / "index" / EMBEDDINGS)
     return dataclasses.replace(config, articles_dir=articles, index_dir=folder / "index", feeds=())
 
 
 def growth(config: Config, items: list[Item], sizes: list[int], data: Path, cache: Path | None = None,
-           engine_for: Callable[[Config], Engine] = Engine) -> Iterator[Growth]:
-    """One :class:`Growth` per size in ``sizes`` (smallest first), as each is measured."""
+           engine_for: Callable[[Config], Engine] = Engine, added: AddedAt | None = None) -> Iterator[Growth]:
+    """One :class:`Growth` per size in ``sizes`` (smallest first), as each is measured (``added``: see
+    :func:`library`)."""
     with tempfile.TemporaryDirectory(prefix="article-bot-growth-") as scratch:
         root = cache or Path(scratch)
         for n in sorted(set(sizes)):
-            padded = library(config, n, data, root)
+            padded = library(config, n, data, root, added)
             engine = engine_for(padded)
             _link_all(padded.index_dir / EMBEDDINGS, root / EMBEDDINGS)
             outcomes = run_eval(engine, items)

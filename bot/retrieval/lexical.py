@@ -48,7 +48,8 @@ def question_words(question: str) -> list[str]:
 class LexicalScorer:
     """BM25 over the index rows, each row stemmed in its article's language (``terms``: the stored stems)."""
 
-    def __init__(self, rows: list[Sentence], languages: dict[str, str], terms: list[list[str]] | None = None) -> None:
+    def __init__(self, rows: list[Sentence], languages: dict[str, str], terms: list[list[str]] | None = None,
+                 spans: dict[str, tuple[int, int]] | None = None) -> None:
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
@@ -59,6 +60,14 @@ class LexicalScorer:
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
         self.n = len(rows)
+        # The same terms with each article as one document: which article holds the question's words,
+        # the rare ones (names) weighing most (``article_scores``).
+        self.articles = sorted(spans or {}, key=lambda a: spans[a])  # type: ignore[index]
+        self._by_article = None
+        if len(self.articles) > 1:
+            self._by_article = bm25s.BM25()
+            self._by_article.index([[t for doc in corpus[slice(*spans[a])] for t in doc] for a in self.articles],
+                                   show_progress=False)
 
     def has_word(self, word: str) -> bool:
         """Whether ``word`` (any form sharing its stem) occurs in the indexed prose."""
@@ -90,6 +99,14 @@ class LexicalScorer:
             out.extend(QueryTerm(t.stem, t.weight * (1.0 if i == 0 else 0.5), t.source)
                        for i, t in enumerate(group) if t.weight >= top - 0.15)
         return sorted(out, key=lambda t: (-t.weight, t.stem))
+
+    def article_scores(self, terms: list[QueryTerm]) -> np.ndarray:
+        """BM25 of each article (in ``self.articles``' order) taken whole, for the weighted terms; zeros for one."""
+        total = np.zeros(len(self.articles), dtype=np.float32)
+        if self._by_article is not None:
+            for t in terms:
+                total += t.weight * self._by_article.get_scores([t.stem]).astype(np.float32)
+        return total
 
     def scores(self, terms: list[QueryTerm]) -> np.ndarray:
         """BM25 score of every row for the weighted terms."""

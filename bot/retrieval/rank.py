@@ -26,10 +26,14 @@ passage (the reader's, else the one of ``bot/retrieval/kinds.py``). The confiden
 
 from __future__ import annotations
 
+import dataclasses
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from bot.clock import moment
 from bot.config import RetrievalConfig
 from bot.index import ann
 from bot.index.encoders import Encoder
@@ -80,13 +84,20 @@ class Retriever:
     """
 
     def __init__(self, index: SentenceIndex, dense: Encoder, topic: Encoder | None, cfg: RetrievalConfig,
-                 reader: Reader | None = None, *, article_best: int = ARTICLE_BEST) -> None:
+                 reader: Reader | None = None, *, article_best: int = ARTICLE_BEST,
+                 clock: Callable[[], float] = time.time) -> None:
         self.index, self.dense, self.topic, self.cfg = index, dense, topic, cfg
         self.article_best = article_best  # a tunable of eval/article_prior.py, not a config key
         self.reader = reader if cfg.reader is not None else None
         self.rows = index.rows
         langs = {a.id: a.language for a in index.articles}
-        self.lexical = LexicalScorer(self.rows, langs, index.terms)
+        self.lexical = LexicalScorer(self.rows, langs, index.terms, index.spans)
+        article_number = {a: i for i, a in enumerate(self.lexical.articles)}
+        self._article_number = np.array([article_number.get(r.article, 0) for r in self.rows], dtype=np.int64)
+        added = {a.id: moment(a.added_at) for a in index.articles}
+        # When each row's article was added (epoch seconds; NaN: not known, no recency for it).
+        self._added = np.array([added[r.article].timestamp() if added.get(r.article) else np.nan for r in self.rows])
+        self.clock = clock
         self._vocab_id = {w: i for i, w in enumerate(index.vocab)}
         has_vocab = topic is not None and "topic.sent" in index.views and bool(index.vocab)
         self.article_words = ArticleWords(self.rows, langs, index.names, index.spans,
@@ -193,7 +204,18 @@ class Retriever:
         fused += self.cfg.lexical_weight * damped(c.lexical)
         if self.cfg.article_weight and c.topic is not None:
             fused += self.cfg.article_weight * self._article_prior(c)
+        if self.cfg.article_lexical_weight and len(self.lexical.articles) > 1:
+            whole = damped(self.lexical.article_scores(list(q.terms)))
+            fused += self.cfg.article_lexical_weight * whole[self._article_number[c.rows]]
+        if self.cfg.recency_weight:
+            fused += self.cfg.recency_weight * self._recency(c.rows)
         return fused, q, c
+
+    def _recency(self, rows: np.ndarray) -> np.ndarray:
+        """Per row, how recently its article was added: 1 just now, halving every ``recency_half_life_days``;
+        0 for an article with no ``added_at`` (put there by hand)."""
+        age_days = np.maximum(0.0, self.clock() - self._added[rows]) / 86_400.0
+        return np.nan_to_num(0.5 ** (age_days / self.cfg.recency_half_life_days), nan=0.0).astype(np.float32)
 
     def _article_prior(self, c: CandidateSignals) -> np.ndarray:
         """Per candidate, how well its whole article matches: the mean of the article's two best topic
@@ -225,8 +247,10 @@ class Retriever:
         if verdict is not None:
             order = verdict.order
         expected = expected_kind(asked)
+        searched = 1 if article is not None else len(scope) if scope is not None else len(self.index.articles)
         evidence = gather(q, c, fused, order, self.rows, self.article_words, expected, self.vocab_vectors,
                           verdict.evidence() if verdict is not None else None)
+        evidence = dataclasses.replace(evidence, library=float(np.log1p(searched)))
         passages = tuple(self.passage(int(c.rows[i]), float(fused[i])) for i in order[: max(k, 1)])
         if verdict is not None and verdict.spans.get(int(order[0])) is not None:
             span_at = verdict.spans[int(order[0])]

@@ -47,6 +47,9 @@ class Evidence:
     type_top: float              # 1.0 when it does and the first passage holds one
     type_subject_missing: float  # 1.0 when it does and no passage holds one beside the question's subject
     unknown_names: float         # names in the question that the article does not contain
+    # log(1 + articles searched): in a library of many articles one is always about the question's topic,
+    # so the same topical evidence says less about coverage (the fit learns how much less). None: unknown.
+    library: float | None = None
     # The reader's evidence (bot/reader/), None when no reader ran: its score of the first passage
     # (best answer span there minus "no answer"), that score minus the reader's score of the second
     # passage of the final order (negative when the ranking's weight kept a lower-scored one first),

@@ -36,13 +36,20 @@ def data(tmp_path):
 
 
 def test_distractors_take_languages_in_turn_and_split_long_articles(data):
-    made = distractors(data, 7)
-    assert [d.language for d in made] == ["fr", "en", "fr", "en", "fr", "en", "en"]
-    assert {d.title for d in made} == {"Fleuve", "Colline", "Vallée", "River Town", "Harbour"}  # no markup
+    made = distractors(data, 6)
+    assert [d.language for d in made] == ["fr", "en", "fr", "en", "en", "en"]
+    assert {d.title for d in made} == {"Fleuve", "Colline", "River Town", "Harbour"}  # no markup
     assert sum(d.title == "Harbour" for d in made) == 2  # PARAGRAPHS + 1 paragraphs: two articles
     assert distractors(data, 3) == made[:3]  # the first N are always the same
-    with pytest.raises(InputError, match="7 distractor articles can be made from its files, not 8"):
-        distractors(data, 8)
+    with pytest.raises(InputError, match="6 distractor articles can be made from its files, not 7"):
+        distractors(data, 7)
+
+
+def test_the_articles_kept_for_fitting_are_never_asked_in(data):
+    """One title in four (by a stable hash) is the fit's: "Vallée" here; eval --distractors never uses it."""
+    fit = distractors(data, 1, pool="fit")
+    assert [(d.title, d.id) for d in fit] == [("Vallée", "distractor-fit-0001-vallee")]
+    assert "Vallée" not in {d.title for d in distractors(data, 6)}
 
 
 def test_eval_with_distractors_prints_one_row_per_size_and_leaves_the_articles_alone(make_project, data, capsys,
