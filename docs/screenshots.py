@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot import create_bot  # noqa: E402
-from bot.devtools.bench import article_page, serve_pages  # noqa: E402
 from bot.config import load_config  # noqa: E402
-from bot.qa.engine import Engine  # noqa: E402
 from bot.corpus.parse import parse_article  # noqa: E402
+from bot.devtools.bench import article_page, serve_pages  # noqa: E402
+from bot.qa.engine import Engine  # noqa: E402
 
 #: A simulated day in a server: questions members typed, answered by the real engine.
 DAY = ["when will xiaomi enter the us", "who is hugo barra", "combien de brevets xiaomi a acheté",

@@ -11,11 +11,14 @@ Every pair is asked in the dev articles as one library, three ways:
   article first (the previous question's article), the rest when it does not cover it (``Engine.ask`` with a
   ``Conversation``), with each follow-up rule: ``never`` (read alone), ``always`` (read with the previous
   question), ``refers back`` (a pronoun or an opener: "and", "et"...), ``at most N words`` (content words),
-  and the shipped rule (``bot/retrieval/followup.py``: refers back, or at most ``BARE_WORDS`` content words).
+  and the shipped rule (``bot/retrieval/followup.py``: at most ``BARE_WORDS`` content words, none of them a
+  word the conversation's article lacks and another article holds); each with the previous question
+  weighing ``--weights`` beside the follow-up (``PREVIOUS_WEIGHT``).
 
 Figures: top-1 on the pairs whose follow-up names no subject of its own (``bare``), on those that do
-(``own_subject``), on both, and abstention on the near-topic traps (``off_topic``). The rule reads the
-follow-up's text only; the pairs' ``kind`` is used for scoring, never by the rule.
+(``own_subject``), on both, and abstention on the near-topic traps (``off_topic``). The rules read the
+follow-up's text (and the shipped one the library's words) only; the pairs' ``kind`` is used for scoring,
+never by a rule.
 """
 
 from __future__ import annotations
@@ -64,15 +67,19 @@ RULES: dict[str, Callable[[str], bool]] = {
     "at most 1 word": lambda q: len(question_words(q)) <= 1,
     "at most 2 words": lambda q: len(question_words(q)) <= 2,
     "refers back or at most 2 words": lambda q: refers_back(q) or len(question_words(q)) <= 2,
-    "shipped (at most BARE_WORDS words)": followup.names_no_subject,
+    "at most 2 words, none another article's (shipped)": None,  # the engine's own rule, not replaced
 }
 
 
 @contextlib.contextmanager
-def rule(decide: Callable[[str], bool]) -> Iterator[None]:
-    """The engine's follow-up rule replaced by ``decide`` for the duration (this script's variants)."""
+def rule(decide: Callable[[str], bool] | None) -> Iterator[None]:
+    """The engine's follow-up rule replaced by ``decide`` for the duration (this script's variants; None: the
+    engine's own)."""
+    if decide is None:
+        yield
+        return
     shipped = engine_module.read_with
-    engine_module.read_with = lambda q, previous: previous if decide(q) else None
+    engine_module.read_with = lambda q, previous, elsewhere=None: previous if decide(q) else None
     try:
         yield
     finally:
@@ -121,8 +128,9 @@ def main(argv: list[str] | None = None) -> int:
                                                                     i["previous"])) for i in items]
         followup.PREVIOUS_WEIGHT = shipped_weight
         rows[label] = score(answers, items)
-        rows[label]["read_with_previous"] = {k: sum(decide(i["q"]) for i in items if i["kind"] == k) for k in counts}
-        if name.startswith("shipped") and weight == shipped_weight and args.misses:
+        rows[label]["read_with_previous"] = {k: sum(a.read_with is not None for a, i in zip(answers, items, strict=True)
+                                                    if i["kind"] == k) for k in counts}
+        if name.endswith("(shipped)") and weight == shipped_weight and args.misses:
             for a, i in zip(answers, items, strict=True):
                 if i["gold"] and not right(a, i):
                     print(f"  [{i['kind']}] {i['previous']!r} → {i['q']!r}: {a.route}, "

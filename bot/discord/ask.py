@@ -141,16 +141,17 @@ class Ask(commands.Cog):
             name = clip(" ".join(question.split()) or "question", 100)
             thread = await message.create_thread(name=name)
             sent = await thread.send(embed=reply.embed, view=view)
-            self._remember(sent.id, thread, question, reply, message.author.id)
+            self._remember(sent.id, thread, question, reply, message.author.id, started=True)
             return
         sent = await message.reply(embed=reply.embed, view=view, mention_author=False)
         self._remember(sent.id, message.channel, question, reply, message.author.id)
 
-    def _remember(self, message_id: int, channel: object, question: str, reply: Reply, user_id: int) -> None:
+    def _remember(self, message_id: int, channel: object, question: str, reply: Reply, user_id: int,
+                  started: bool = False) -> None:
         """The answer just sent continues its conversation: a reply to it is about the article it answered
         from; the next question in its thread, about the thread's article (the conversation's, when there was
         one, even if this answer came from another), with this question as the one before it."""
-        self.bot.conversations.remember(message_id, channel, question, reply.answer, user_id)
+        self.bot.conversations.remember(message_id, channel, question, reply.answer, user_id, started)
 
 
 async def setup(bot: ArticleBot) -> None:

@@ -6,8 +6,11 @@ announcement of an article is about that article, not about the library. The rul
 
 - ``reply``: the question replies to a message of the bot's: an answer (its article and its question)
   or an announcement of a new article (its article);
-- ``thread``: the question is asked in a thread: the thread's last question and answer when the bot
-  answered there before, else the thread's starter message when it is the bot's answer or announcement.
+- ``thread``: the question is asked in a thread whose starter message is the bot's answer or
+  announcement, or that the bot started for its answer (``thread_mode``): that article, and the thread's
+  last question. In any other thread the bot answered in, the last exchange there is a conversation that
+  is not anchored (``Conversation.anchored``): only a follow-up that names no subject of its own ("and how
+  much?") leans on it; a question that names its subject is asked afresh (the engine decides).
 
 The engine then answers from that article first, and from the others when it does not cover the question
 (``bot/qa/engine.py``, ``Conversation``); a question that names no subject of its own is read with the
@@ -52,6 +55,7 @@ class Turn:
     article: str | None
     question: str | None = None
     user_id: int | None = None   # who asked, for /forget-me; never stored anywhere
+    anchored: bool = True        # a thread's turn: its article comes from its starter (False: from an answer in it)
 
 
 @dataclass(frozen=True)
@@ -105,17 +109,21 @@ class Conversations:
         """The latest exchange in thread ``thread_id``: the next question there continues it."""
         self._keep(self._threads, thread_id, turn)
 
-    def remember(self, message_id: int, channel: object, question: str, answer: Answer | None, user_id: int) -> None:
+    def remember(self, message_id: int, channel: object, question: str, answer: Answer | None, user_id: int,
+                 started: bool = False) -> None:
         """The answer ``message_id`` just sent continues its conversation: a reply to it is about the article it
         answered from; the next question in its thread is about the thread's article (the conversation's, when
-        there was one, even if this answer came from another), with ``question`` as the one before it."""
+        there was one, even if this answer came from another), with ``question`` as the one before it.
+        ``started``: the bot started that thread for this answer (``thread_mode``)."""
         if answer is None:
             return
         question = " ".join(question.split())  # as the engine read it (a mention's text keeps the spaces around it)
         own = answer.passage.sentence.article if answer.passage is not None and not answer.abstained else None
         self.sent(message_id, Turn(own or answer.conversation_article, question, user_id))
         if isinstance(channel, discord.Thread):
-            self.answered_in(channel.id, Turn(answer.conversation_article or own, question, user_id))
+            before = self._threads.get(channel.id)
+            anchored = started or (before is not None and before.anchored and before.article is not None)
+            self.answered_in(channel.id, Turn(answer.conversation_article or own, question, user_id, anchored))
 
     def forget(self, user_id: int) -> int:
         """Drop every turn ``user_id`` asked (``/forget-me``); how many went."""
@@ -133,14 +141,16 @@ class Conversations:
             if turn is None:
                 resolved = reference.resolved if isinstance(reference.resolved, discord.Message) else None
                 turn = await self._read(resolved or await self._fetch(channel, reference.message_id))
-            if turn is not None and turn.article:
+                self._keep(self._messages, reference.message_id, turn)  # read once, even when it is about none
+            if turn.article:
                 return Context(Conversation(turn.article, turn.question), "reply")
         if isinstance(channel, discord.Thread):
             turn = self._threads.get(channel.id) or self._messages.get(channel.id)
             if turn is None:
                 turn = await self._read(channel.starter_message or await self._fetch(channel.parent, channel.id))
-            if turn is not None and turn.article:
-                return Context(Conversation(turn.article, turn.question), "thread")
+                self._keep(self._threads, channel.id, turn)
+            if turn.article:
+                return Context(Conversation(turn.article, turn.question, turn.anchored), "thread")
         return None
 
     async def _fetch(self, channel: object, message_id: int) -> discord.Message | None:
@@ -153,14 +163,14 @@ class Conversations:
             log.debug("cannot read message %s for its conversation (%s)", message_id, err)
             return None
 
-    async def _read(self, message: discord.Message | None) -> Turn | None:
-        """What a message of the bot's is about, read from the message itself (and the journal, for an answer)."""
+    async def _read(self, message: discord.Message | None) -> Turn:
+        """What a message of the bot's is about, read from the message itself (and the journal, for an answer);
+        ``Turn(None)`` when it is about no article (another's message, gone, or the journal no longer has it)."""
         me = self.bot.user
         if message is None or me is None or message.author.id != me.id:
-            return None
+            return Turn(None)
         qid = _answer_id(message)
         if qid is not None:
             asked = await asyncio.to_thread(self.bot.journal.asked, qid)
-            return Turn(asked[1], asked[0]) if asked else None
-        article = _announced(message)
-        return Turn(article) if article else None
+            return Turn(asked[1], asked[0]) if asked else Turn(None)
+        return Turn(_announced(message))

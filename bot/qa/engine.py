@@ -13,6 +13,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,9 @@ class Conversation:
 
     article: str | None = None
     previous: str | None = None
+    # False: the article is only that of the last answer in a thread of its own (no starter message of the
+    # bot's): it holds for a follow-up that leans on the previous question, not for a question with a subject.
+    anchored: bool = True
 
 
 @dataclass(frozen=True)
@@ -223,13 +227,15 @@ class Engine:
         state = self._state
         index = state.index
         one = self.resolve_article(article, scope, index)
-        previous = None
-        if conversation is not None and conversation.previous:
-            previous = read_with(text, conversation.previous)
-        if article is not None:
-            return self._routed(answer(state, text, k, one, previous=previous), Route.ASKED)
         ids = self._visible(scope, index) if scope is not None else self.article_ids(None, index)
         mine = conversation.article if conversation is not None and conversation.article in ids else None
+        previous = None
+        if conversation is not None and conversation.previous:
+            previous = read_with(text, conversation.previous, self._elsewhere(state, mine) if mine else None)
+        if article is not None:
+            return self._routed(answer(state, text, k, one, previous=previous), Route.ASKED)
+        if mine is not None and not conversation.anchored and previous is None:
+            mine = None  # a question with a subject of its own, in a thread of its own: asked afresh
         if mine is not None:
             found = dataclasses.replace(answer(state, text, k, mine, previous=previous), conversation_article=mine)
             rest = frozenset(ids) - {mine}
@@ -243,6 +249,12 @@ class Engine:
             return self._routed(answer(state, text, k, one, previous=previous), Route.DEFAULT)
         visible = frozenset(ids) if scope is not None and len(ids) < len(index.articles) else None
         return self._routed(answer(state, text, k, scope=visible, previous=previous), Route.ALL)
+
+    @staticmethod
+    def _elsewhere(state: Serving, article: str) -> Callable[[str], bool]:
+        """Whether a question word is another article's and not ``article``'s: it names a subject of its own."""
+        r = state.retriever
+        return lambda w: r.lexical.has_word(w) and not r.article_words.exact(article, w)
 
     @staticmethod
     def _routed(found: Answer, route: Route) -> Answer:

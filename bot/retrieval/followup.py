@@ -8,13 +8,17 @@ only pull it towards the earlier answer.
 
 The rule (``names_no_subject``), measured on the blind follow-up set ``eval/followups/`` by
 ``eval/followups.py``: a question leans on the previous one when it has at most ``BARE_WORDS`` content
-words. Rules that also looked for words pointing back ("it", "ça", "and"...) read too many questions
-that do name their own subject ("and when was the data centre opened?") with the previous one, and
-lost more than they won (the table in docs/quality.md). Read together, the follow-up leads: the
-previous question's vectors and words weigh ``PREVIOUS_WEIGHT`` beside its own.
+words, none of them a word that the conversation's article lacks and another article holds ("and the
+tram?" in a conversation about a ferry names a subject of its own). Rules that also looked for words
+pointing back ("it", "ça", "and"...) read too many questions that do name their own subject ("and when
+was the data centre opened?") with the previous one, and lost more than they won (docs/quality.md).
+Read together, the follow-up leads: the previous question's vectors and words weigh ``PREVIOUS_WEIGHT``
+beside its own.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -28,14 +32,17 @@ PREVIOUS_WEIGHT = 0.25
 BARE_WORDS = 2
 
 
-def names_no_subject(question: str) -> bool:
-    """``question`` leans on an earlier one: it has at most ``BARE_WORDS`` content words."""
-    return len(question_words(question)) <= BARE_WORDS
+def names_no_subject(question: str, elsewhere: Callable[[str], bool] | None = None) -> bool:
+    """``question`` leans on an earlier one: it has at most ``BARE_WORDS`` content words, and none of them is
+    ``elsewhere`` (a word the conversation's article lacks and another article holds: "and the tram?" in a
+    conversation about a ferry names a subject of its own, however short)."""
+    words = question_words(question)
+    return len(words) <= BARE_WORDS and not (elsewhere is not None and any(elsewhere(w) for w in words))
 
 
-def read_with(question: str, previous: str) -> str | None:
+def read_with(question: str, previous: str, elsewhere: Callable[[str], bool] | None = None) -> str | None:
     """The earlier question to read ``question`` with, when it names no subject of its own; else None."""
-    return previous if previous.strip() and names_no_subject(question) else None
+    return previous if previous.strip() and names_no_subject(question, elsewhere) else None
 
 
 def mixed(vectors: np.ndarray) -> np.ndarray:

@@ -211,3 +211,27 @@ async def test_forget_me_drops_the_turns_held_in_memory(newsroom, project):
     await member.slash(general, "forget-me")
     assert all(t.user_id != member.id for t in conversations._messages.values())
     assert routes(project) == []  # and the journal's rows
+
+
+async def test_a_thread_of_its_own_is_read_once_and_only_a_bare_follow_up_leans_on_the_last_answer(newsroom,
+                                                                                                    project):
+    """A thread not started from a message of the bot's has no article of its own: its starter is looked up once
+    (Discord says there is none). A question there that names its subject is asked afresh, even after the bot
+    answered there from another article; a follow-up that names none leans on that last exchange."""
+    env, general, news, member, announcement = newsroom
+    env.backend.create_thread(general.id, "chat", member.id)  # a thread of its own, from no message
+    thread = general.threads[-1]
+    await env.settle()
+
+    def lookups() -> int:
+        return len([r for r in env.http_requests if r.method == "GET" and f"/messages/{thread.id}" in r.path])
+
+    before = lookups()
+    first = await member.slash(thread, "ask", question="who built the merrow spirit")
+    assert "Kestrel Marine Yard" in said(first.response.embeds[0])
+    second = await member.slash(thread, "ask", question="how many stops will the tram have")
+    assert "19 stops" in said(second.response.embeds[0])  # not held to the ferry of the first answer
+    third = await member.slash(thread, "ask", question="and the cost?")  # leans on "how many stops..."
+    assert "$612 million" in said(third.response.embeds[0])
+    assert lookups() - before <= 1
+    assert [r[1] for r in routes(project)[-3:]] == ["all", "all", "thread"]

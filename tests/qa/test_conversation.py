@@ -77,3 +77,20 @@ def test_the_runner_up_is_the_best_passage_of_another_article(engine):
     others = [p for p in ranking.passages if p.sentence.article != first]
     assert others, [p.sentence.id for p in ranking.passages]  # both articles among the ten
     assert ranking.runner_up.sentence.id == others[0].sentence.id  # the first other-article passage of the ranking
+
+
+def test_a_follow_up_naming_another_articles_word_is_not_read_with_the_previous_question(engine):
+    """"bakery" is in the bakery article, not the tram one: in a conversation about the tram it names a subject."""
+    asked = engine.ask("and the bakery?", conversation=Conversation(TRAM, "how long is the tram line"))
+    assert asked.read_with is None
+
+
+def test_a_conversation_that_is_not_anchored_holds_only_for_a_follow_up(engine):
+    """In a thread of its own, the last answer's article scopes a follow-up, never a question with a subject."""
+    loose = Conversation(BAKERY, "when does the bakery open", anchored=False)
+    followed = engine.ask("and how?", conversation=loose)
+    assert followed.route is Route.CONVERSATION and followed.read_with == "when does the bakery open"
+    fresh = engine.ask("how many stops will the Blue Line tram have in total", conversation=loose)
+    assert fresh.route is Route.ALL and fresh.read_with is None
+    anchored = engine.ask("how many stops will the Blue Line tram have in total", conversation=Conversation(BAKERY))
+    assert anchored.route in (Route.CONVERSATION, Route.FALLBACK)

@@ -44,3 +44,11 @@ def test_the_previous_questions_terms_come_at_its_weight_and_never_lower_a_share
     earlier = [QueryTerm("ferri", 1.0, "ferry"), QueryTerm("cost", 1.0, "cost")]
     terms = {t.stem: t.weight for t in with_previous(mine, earlier)}
     assert terms == {"cost": 1.0, "ferri": followup.PREVIOUS_WEIGHT}
+
+
+def test_a_short_question_naming_another_articles_subject_is_read_alone():
+    """"and the tram?" in a conversation about a ferry: short, but "tram" is another article's word."""
+    elsewhere = {"tram"}.__contains__
+    assert names_no_subject("and the cost?", elsewhere)
+    assert not names_no_subject("and the tram?", elsewhere)
+    assert read_with("and the tram?", "when does the ferry start", elsewhere) is None
