@@ -201,14 +201,16 @@ class ArticleBot(commands.Bot):
                                                                 functools.partial(func, *args, **kwargs))
 
     async def answer(self, question: str, lang: str, article: str | None = None, *, guild_id: int | None = None,
-                     user_id: int | None = None, context: Context | None = None, route: str | None = None) -> Reply:
+                     user_id: int | None = None, context: Context | None = None, route: str | None = None,
+                     asker_of: str | None = None) -> Reply:
         """The embed and buttons for a question; InputError when the engine refuses it.
 
         ``context``: the conversation the question belongs to (``bot/discord/conversations.py``); ``route``:
         the journal's name for how its articles were chosen, when the caller knows better (a re-ask from the
-        "other article" button). Every question that reaches the engine goes into the journal with what
-        became of it (an answer, an unsure one, not covered, an error) and that route, so ``/stats`` shows
-        what went unanswered."""
+        "other article" button); ``asker_of``: the journal id of the question this one asks again, whose asker
+        it is recorded as (instead of ``user_id``). Every question that reaches the engine goes into the
+        journal with what became of it (an answer, an unsure one, not covered, an error) and that route, so
+        ``/stats`` shows what went unanswered."""
         assert self.engine is not None
         start = time.perf_counter()
 
@@ -222,7 +224,7 @@ class ArticleBot(commands.Bot):
                 sentence_id=sentence.id if sentence else None,
                 confidence=answer.confidence if answer is not None else None,
                 latency_ms=(time.perf_counter() - start) * 1000, guild_id=guild_id, user_id=user_id,
-                route=route or (route_name(answer, context) if answer is not None else None))
+                asker_of=asker_of, route=route or (route_name(answer, context) if answer is not None else None))
 
         try:
             answer: Answer = await self.run_engine(self.engine.ask, question, 3, article, self.scope(guild_id),

@@ -20,7 +20,11 @@ What is kept, in memory only, never written anywhere: for the last ``LIMIT`` mes
 the last ``LIMIT`` threads it answered in, the article and the question (and the asker's id, only so that
 ``/forget-me`` can drop their turns at once). After a restart, or past the limit, a message of the bot's
 is read again from Discord: an answer's 👍/👎 buttons name its question in the journal (which already
-keeps it), an announcement names its article.
+keeps it), an announcement names its article. A question the memory did not get from its asker (read back
+from the journal, or re-asked by someone else with the "other article" button) is held as its journal id
+only and read from the journal when it is needed, so ``/forget-me``, which deletes the journal's rows, drops
+it too. A message that cannot be read for a passing reason (Discord's 5xx, a rate limit) is not cached:
+the next question tries again.
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ log = logging.getLogger(__name__)
 #: Messages and threads remembered (each); the oldest go first.
 LIMIT = 2000
 _VOTE = re.compile(r"^fb:(?:up|down):(?P<qid>[0-9a-f]{16})$")
+#: ``_fetch``'s answer for a message that could not be read for a passing reason.
+_UNREAD: discord.Message = object()  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,7 @@ class Turn:
     question: str | None = None
     user_id: int | None = None   # who asked, for /forget-me; never stored anywhere
     anchored: bool = True        # a thread's turn: its article comes from its starter (False: from an answer in it)
+    qid: str | None = None       # the question's journal id, when the question is read from the journal on use
 
 
 @dataclass(frozen=True)
@@ -109,21 +116,25 @@ class Conversations:
         """The latest exchange in thread ``thread_id``: the next question there continues it."""
         self._keep(self._threads, thread_id, turn)
 
-    def remember(self, message_id: int, channel: object, question: str, answer: Answer | None, user_id: int,
-                 started: bool = False) -> None:
+    def remember(self, message_id: int, channel: object, question: str, answer: Answer | None, user_id: int | None,
+                 started: bool = False, qid: str | None = None) -> None:
         """The answer ``message_id`` just sent continues its conversation: a reply to it is about the article it
         answered from; the next question in its thread is about the thread's article (the conversation's, when
         there was one, even if this answer came from another), with ``question`` as the one before it.
-        ``started``: the bot started that thread for this answer (``thread_mode``)."""
+        ``started``: the bot started that thread for this answer (``thread_mode``). ``qid``: hold the question as
+        this journal id instead (a question ``user_id`` did not write: the "other article" button's re-ask)."""
         if answer is None:
             return
         question = " ".join(question.split())  # as the engine read it (a mention's text keeps the spaces around it)
+        asked: str | None = question
+        if qid is not None:
+            asked, user_id = None, None
         own = answer.passage.sentence.article if answer.passage is not None and not answer.abstained else None
-        self.sent(message_id, Turn(own or answer.conversation_article, question, user_id))
+        self.sent(message_id, Turn(own or answer.conversation_article, asked, user_id, qid=qid))
         if isinstance(channel, discord.Thread):
-            before = self._threads.get(channel.id)
+            before = self._threads.get(channel.id) or self._messages.get(channel.id)
             anchored = started or (before is not None and before.anchored and before.article is not None)
-            self.answered_in(channel.id, Turn(answer.conversation_article or own, question, user_id, anchored))
+            self.answered_in(channel.id, Turn(answer.conversation_article or own, asked, user_id, anchored, qid))
 
     def forget(self, user_id: int) -> int:
         """Drop every turn ``user_id`` asked (``/forget-me``); how many went."""
@@ -141,36 +152,55 @@ class Conversations:
             if turn is None:
                 resolved = reference.resolved if isinstance(reference.resolved, discord.Message) else None
                 turn = await self._read(resolved or await self._fetch(channel, reference.message_id))
-                self._keep(self._messages, reference.message_id, turn)  # read once, even when it is about none
-            if turn.article:
-                return Context(Conversation(turn.article, turn.question), "reply")
+                if turn is not None:
+                    self._keep(self._messages, reference.message_id, turn)  # read once, even when about none
+            if turn is not None and turn.article:
+                return Context(Conversation(turn.article, await self._question(turn)), "reply")
         if isinstance(channel, discord.Thread):
-            turn = self._threads.get(channel.id) or self._messages.get(channel.id)
+            turn = self._threads.get(channel.id)
             if turn is None:
-                turn = await self._read(channel.starter_message or await self._fetch(channel.parent, channel.id))
-                self._keep(self._threads, channel.id, turn)
-            if turn.article:
-                return Context(Conversation(turn.article, turn.question, turn.anchored), "thread")
+                turn = self._messages.get(channel.id) or await self._read(
+                    channel.starter_message or await self._fetch(channel.parent, channel.id))
+                if turn is not None:  # the thread keeps its starter's article as its answers come
+                    self._keep(self._threads, channel.id, turn)
+            if turn is not None and turn.article:
+                return Context(Conversation(turn.article, await self._question(turn), turn.anchored), "thread")
         return None
 
+    async def _question(self, turn: Turn) -> str | None:
+        """The turn's question: held, or read from the journal by its id (None once /forget-me deleted it)."""
+        if turn.question is not None or turn.qid is None:
+            return turn.question
+        asked = await asyncio.to_thread(self.bot.journal.asked, turn.qid)
+        return asked[0] if asked else None
+
     async def _fetch(self, channel: object, message_id: int) -> discord.Message | None:
+        """The message, or None when there is none to read (gone, not readable); ``_Unread`` for a passing
+        failure (Discord's 5xx, a rate limit), which is not cached."""
         fetch = getattr(channel, "fetch_message", None)
         if fetch is None:
             return None
         try:
             return await fetch(message_id)
-        except discord.HTTPException as err:  # gone, or not readable: no conversation, the question still goes
+        except (discord.NotFound, discord.Forbidden) as err:  # no conversation; the question still goes
             log.debug("cannot read message %s for its conversation (%s)", message_id, err)
             return None
+        except discord.HTTPException as err:
+            log.debug("could not read message %s for its conversation now (%s)", message_id, err)
+            return _UNREAD
 
-    async def _read(self, message: discord.Message | None) -> Turn:
-        """What a message of the bot's is about, read from the message itself (and the journal, for an answer);
-        ``Turn(None)`` when it is about no article (another's message, gone, or the journal no longer has it)."""
+    async def _read(self, message: discord.Message | None) -> Turn | None:
+        """What a message of the bot's is about, read from the message itself (and the journal, for an answer):
+        ``Turn(None)`` when it is about no article (another's message, gone); None when that is not known now
+        (the message could not be fetched, or the journal has no row for its answer: past retention, deleted by
+        /forget-me, or not readable), so nothing is cached."""
+        if message is _UNREAD:
+            return None
         me = self.bot.user
         if message is None or me is None or message.author.id != me.id:
             return Turn(None)
         qid = _answer_id(message)
         if qid is not None:
             asked = await asyncio.to_thread(self.bot.journal.asked, qid)
-            return Turn(asked[1], asked[0]) if asked else Turn(None)
+            return Turn(asked[1], qid=qid) if asked else None
         return Turn(_announced(message))

@@ -87,16 +87,23 @@ class AskElsewhere(discord.ui.DynamicItem[discord.ui.Button],
             return
         if not await defer(interaction):
             return
-        reply = await bot.answer(asked[0], lang, self.article, guild_id=interaction.guild_id,  # type: ignore[attr-defined]
-                                 user_id=interaction.user.id, route="alternative")
+        try:  # the question is its asker's: recorded, and held for follow-ups, as theirs (their /forget-me drops it)
+            reply = await bot.answer(asked[0], lang, self.article, guild_id=interaction.guild_id,  # type: ignore[attr-defined]
+                                     asker_of=self.answer_id, route="alternative")
+        except InputError as err:  # the article went between the click and the answer
+            await send_ephemeral(interaction, label(lang, "bad_input", reason=str(err)))
+            return
+        except Exception as err:  # noqa: BLE001 - buttons get the same handler as commands and mentions
+            await send_ephemeral(interaction, error_text(lang, err, f"ask again in {self.article}"))
+            return
         try:
             sent = await interaction.followup.send(embed=reply.embed, view=reply.view or discord.utils.MISSING,
                                                    wait=True)
         except discord.HTTPException as err:
             log.warning("could not send the answer asked again in %s (%s %s)", self.article, err.status, err.text)
             return
-        bot.conversations.remember(sent.id, interaction.channel, asked[0], reply.answer,  # type: ignore[attr-defined]
-                                   interaction.user.id)
+        bot.conversations.remember(sent.id, interaction.channel, asked[0], reply.answer, None,  # type: ignore[attr-defined]
+                                   qid=reply.question_id)
 
 
 def answer_view(answer_id: str, answer: Answer | None = None, lang: str = "en") -> discord.ui.View:

@@ -35,8 +35,8 @@ LABELS: dict[str, dict[str, str]] = {
         "answered (article, sentence, confidence, how long it took);\n"
         "• your 👍/👎 on my answers;\n"
         "• not your user id: a salted hash of it, so your rows can be found for /forget-me and nothing else;\n"
-        "• for follow-ups, in memory only and never on disk, your last question in a thread or under my "
-        "answer (forgotten when the bot restarts, or by /forget-me).\n"
+        "• for follow-ups, your last question in a thread or under my answer, held in memory (never on disk "
+        "beyond the row above, which it is read from again after a restart); /forget-me drops it too.\n"
         "I store nothing else you write. Rows are deleted after {kept}. Type /forget-me to delete yours now.",
         "privacy_channels": ", or a question ending in \"?\" in a channel set aside for questions",
         "forgotten": "Done: I deleted {q} question(s) and {v} vote(s) of yours.",
@@ -89,8 +89,9 @@ LABELS: dict[str, dict[str, str]] = {
         "(article, phrase, confiance, durée) ;\n"
         "• vos 👍/👎 sur mes réponses ;\n"
         "• pas votre identifiant : une empreinte salée, qui sert seulement à retrouver vos lignes pour /forget-me ;\n"
-        "• pour les relances, en mémoire seulement et jamais sur disque, votre dernière question dans un fil ou "
-        "sous ma réponse (oubliée au redémarrage du bot, ou par /forget-me).\n"
+        "• pour les relances, votre dernière question dans un fil ou sous ma réponse, gardée en mémoire (jamais "
+        "sur disque en dehors de la ligne ci-dessus, d'où elle est relue après un redémarrage) ; /forget-me "
+        "l'efface aussi.\n"
         "Je ne garde rien d'autre de ce que vous écrivez. Les lignes sont effacées après {kept}. Tapez "
         "/forget-me pour effacer les vôtres tout de suite.",
         "privacy_channels": ", ou une question finissant par « ? » dans un salon réservé aux questions",

@@ -203,12 +203,18 @@ class Journal:
     # ----- writing ----------------------------------------------------------------------------
     def record(self, question: str, outcome: str, *, article: str | None = None, sentence_id: str | None = None,
                confidence: float | None = None, latency_ms: float | None = None, guild_id: int | None = None,
-               user_id: int | None = None, route: str | None = None) -> str:
-        """Store one question and what became of it; returns its id (also when the store fails)."""
+               user_id: int | None = None, route: str | None = None, asker_of: str | None = None) -> str:
+        """Store one question and what became of it; returns its id (also when the store fails). ``asker_of``:
+        the id of an earlier question this one repeats (a re-ask from a button): recorded as that question's
+        asker's, so their /forget-me deletes it, and not as the clicker's."""
         qid = uuid.uuid4().hex[:16]
 
         def write(conn: sqlite3.Connection) -> str:
-            user = self.user_hash(conn, user_id) if user_id is not None else None
+            if asker_of is not None:
+                row = conn.execute("SELECT user_hash FROM questions WHERE id = ?", (asker_of,)).fetchone()
+                user = row[0] if row else None
+            else:
+                user = self.user_hash(conn, user_id) if user_id is not None else None
             conn.execute("INSERT INTO questions (id, asked_at, guild_id, user_hash, question, outcome, article, "
                          "sentence_id, confidence, latency_ms, route) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (qid, self.clock(), guild_id, user, question, outcome, article, sentence_id,

@@ -235,3 +235,55 @@ async def test_a_thread_of_its_own_is_read_once_and_only_a_bare_follow_up_leans_
     assert "$612 million" in said(third.response.embeds[0])
     assert lookups() - before <= 1
     assert [r[1] for r in routes(project)[-3:]] == ["all", "all", "thread"]
+
+
+async def test_a_thread_under_an_answer_keeps_its_article_after_the_first_answer_in_it(newsroom, project):
+    """The thread's starter is the bot's answer about the ferry: every question there is the ferry's first,
+    the second too, though it names a subject of its own: the ferry's article is asked, says it does not
+    cover it, and the tram's answers."""
+    env, general, news, member, announcement = newsroom
+    me = env.bot.user.mention
+    await member.send(general, f"{me} who built the merrow spirit")
+    thread = thread_from(env, general, general.history()[-1], member)
+    await env.settle()
+    first = await member.slash(thread, "ask", question="how fast does it go")
+    assert "14 knots" in first.response.embeds[0].description
+    second = await member.slash(thread, "ask", question="who voted against the tram on the council")
+    assert said(second.response.embeds[0]).startswith("Electric ferry to Merrow Island delayed again as crews walk "
+                                                      "out does not cover this; here is what another article says:")
+    assert "Tom Reyes" in said(second.response.embeds[0])
+    assert [r[1] for r in routes(project)[-2:]] == ["thread", "thread_fallback"]
+
+
+async def test_a_question_asked_again_with_the_button_stays_its_askers(newsroom, project):
+    """Carol clicks 🔀 under Mia's answer: the re-ask is recorded as Mia's, so Mia's /forget-me deletes it,
+    and the memory holds it as a journal id only."""
+    env, general, news, member, announcement = newsroom
+    carol = general.guild.add_member(env.create_user("carol"))
+    asked = await member.slash(general, "ask", question="how many people will it carry")
+    again = await carol.click(asked.response, custom_id=f"a:{_question_id(project)}:{TRAM}")
+    assert "Halverton approves Blue Line tram" in again.response.embeds[0].footer.text
+    held = env.bot.conversations._messages[again.response.id]
+    assert held.question is None and held.user_id is None and held.qid == _question_id(project)
+    await carol.slash(general, "forget-me")
+    assert [r[1] for r in routes(project)] == ["all", "alternative"]  # Carol asked nothing herself
+    await member.slash(general, "forget-me")
+    assert routes(project) == []
+
+
+async def test_forget_me_drops_a_question_read_back_from_the_journal(newsroom, project):
+    """After a restart the question under an old answer comes from the journal each time it is needed: once
+    /forget-me has deleted it, a follow-up there is read alone, from the answer's article still."""
+    env, general, news, member, announcement = newsroom
+    me = env.bot.user.mention
+    await member.send(general, f"{me} when does the electric ferry launch")
+    answer = general.history()[-1]
+    await env.restart_bot(create_bot(project / "config.yaml", engine=env.bot.engine))
+    await member.send(general, f"{me} how much did it cost", reply_to=answer)
+    assert "↪ read with the question before it: when does the electric ferry launch" in said(
+        general.history()[-1].embeds[0])
+    await member.slash(general, "forget-me")
+    await member.send(general, f"{me} how much did it cost", reply_to=answer)
+    embed = general.history()[-1].embeds[0]
+    assert "read with the question before it" not in said(embed)
+    assert routes(project) == [("how much did it cost", "reply", FERRY)]
