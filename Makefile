@@ -21,8 +21,8 @@ $(VENV)/.installed: pyproject.toml
 	@echo "setup 1/3: a virtualenv in $(VENV) and the latest pip (a few seconds)"
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	@echo "setup 2/3: $(TORCH), the CPU-only build, for sentence-transformers (750 MB installed; about 15 s,"
-	@echo "           plus its download the first time)"
+	@echo "setup 2/3: $(TORCH) for sentence-transformers: the CPU build is 750 MB installed, about 15 s plus its"
+	@echo "           download the first time (from PyPI alone pip takes the CUDA build: README, 'CPU-only torch')"
 	$(PY) -m pip install --quiet $(TORCH_INDEX) "$(TORCH)"
 	@echo "setup 3/3: article-bot and its libraries (FAISS, discord.py, the encoders and their models inside"
 	@echo "           their wheels), with the test extras (pytest, SimCord and its preview): about 30 s, plus"

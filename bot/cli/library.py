@@ -127,9 +127,17 @@ def cmd_feeds_poll(args: argparse.Namespace) -> int:
 def cmd_feeds_list(args: argparse.Namespace) -> int:
     """The configured feeds as the last polls left them (read from the state file; nothing is fetched)."""
     from bot.clock import utc_text as when
+    from bot.config import load_config
     from bot.library.feeds import status
 
-    states = status(feeds_config(args))
+    config = load_config(args.config)
+    if not config.feeds:  # none followed yet: a normal state, like an empty library
+        if args.json:
+            print("[]")
+        else:
+            print(f"no feeds configured in {config.path}; add a `feeds:` list of RSS/Atom feed URLs to follow some")
+        return 0
+    states = status(config)
     if args.json:
         print(json.dumps([{"url": s.feed.url, "server": s.feed.server, "announce_channel": s.feed.announce_channel,
                            "last_poll": s.last_poll, "failures": s.failures, "items": s.items,

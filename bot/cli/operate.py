@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from bot.errors import InputError
 
@@ -76,9 +76,10 @@ def _journal(args: argparse.Namespace) -> tuple[Journal, Config]:
     return journal, config
 
 
-def _no_journal_yet(journal: Journal) -> None:
+def _no_journal_yet(journal: Journal, file: TextIO | None = None) -> None:
     if journal.memory:
-        print(f"no journal yet: {journal.path} is created when the bot answers its first question")
+        print(f"no journal yet: {journal.path} is created when the bot answers its first question on Discord "
+              "(questions asked with `article-bot ask` are not recorded)", file=file)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -109,15 +110,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """``--csv -`` writes the CSV on stdout and what was written on stderr, so it can be piped."""
     journal, _ = _journal(args)
+    to_stdout = str(args.csv) == "-"
     try:
-        n = journal.export(args.what, args.csv)
+        n = journal.export(args.what, sys.stdout if to_stdout else args.csv)
     except OSError as err:
         raise InputError(f"{args.csv}: cannot write ({err.strerror})") from None
     if n is None:
         raise InputError(f"{journal.path}: the journal cannot be read (see the error above)")
-    print(f"wrote {n} row(s) of {args.what} to {args.csv}")
-    _no_journal_yet(journal)
+    notes = sys.stderr if to_stdout else sys.stdout
+    print(f"wrote {n} row(s) of {args.what} to {'stdout' if to_stdout else args.csv}", file=notes)
+    _no_journal_yet(journal, notes)
     return 0
 
 
@@ -148,7 +152,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
     p = sub.add_parser("export", parents=[common], help="the journal as CSV: questions, unanswered or feedback")
     p.add_argument("what", choices=["questions", "unanswered", "feedback"])
-    p.add_argument("--csv", type=Path, required=True, help="file to write")
+    p.add_argument("--csv", type=Path, required=True, help="file to write; - for stdout")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("sync", parents=[common], help="sync the slash commands with Discord now (token needed)")

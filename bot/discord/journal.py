@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -338,10 +338,11 @@ class Journal:
 
         return self._guard("read statistics", read, None)
 
-    def export(self, kind: str, path: Path) -> int | None:
-        """Write ``questions``, ``unanswered`` or ``feedback`` as CSV with a header; rows written (None when
-        the database cannot be read). Text that a spreadsheet would run as a formula (``=…``, ``+…``,
-        ``-…``, ``@…``) is written with a leading ``'``: members' questions are not the owner's formulas."""
+    def export(self, kind: str, path: Path | TextIO) -> int | None:
+        """Write ``questions``, ``unanswered`` or ``feedback`` as CSV with a header to ``path`` (a file, or an
+        open text stream); rows written (None when the database cannot be read). Text that a spreadsheet
+        would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) is written with a leading ``'``: members'
+        questions are not the owner's formulas."""
 
         def read(conn: sqlite3.Connection):
             cursor = conn.execute(EXPORTS[kind])
@@ -351,10 +352,17 @@ class Journal:
         if table is None:
             return None
         header, rows = table
-        with Path(path).open("w", newline="", encoding="utf-8") as fh:
+
+        def write(fh: TextIO) -> None:
             writer = csv.writer(fh)
             writer.writerow(header)
             writer.writerows([[_cell(v) for v in row] for row in rows])
+
+        if isinstance(path, (str, Path)):
+            with Path(path).open("w", newline="", encoding="utf-8") as fh:
+                write(fh)
+        else:
+            write(path)
         return len(rows)
 
 

@@ -124,8 +124,9 @@ class SentenceIndex:
                           not append_only)
         manifest = store.build_manifest(parts, encoders, views, approximate, settings, skipped, vocab, now,
                                   time.perf_counter() - start)
-        log.info("indexed %d sentences of %d article(s) in %.2f s (%d encoded, %d from the store)",
-                 len(rows), len(parts), manifest["build_seconds"], changes.embedded, from_store)
+        kept = len(rows) - sum(len(p.rows) for p in fresh)
+        log.info("indexed %d sentences of %d article(s) in %.2f s (%d encoded, %d from the store, %d kept)",
+                 len(rows), len(parts), manifest["build_seconds"], changes.embedded, from_store, kept)
         return cls([p.info for p in parts], rows, built, vocab, manifest,
                    folder=old.folder if old is not None else None, fresh=fresh, changes=changes,
                    terms=[t for p in parts for t in p.terms or []],

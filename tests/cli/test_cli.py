@@ -55,7 +55,7 @@ def test_index_builds_and_reports(capsys, project):
 def test_index_reuses_and_force_rebuilds(capsys, built_project, caplog):
     with caplog.at_level(logging.INFO, logger="bot"):  # a copied library: new inodes, files read once
         assert run(capsys, "index", "--config", built_project.config_path)[0] == 0
-    assert "(0 encoded, 0 from the store)" in caplog.text  # ... and nothing encoded
+    assert "(0 encoded, 0 from the store, " in caplog.text  # ... and nothing encoded: every sentence kept
     marker = built_project.index / "marker.txt"
     marker.write_text("x", encoding="utf-8")
     assert run(capsys, "index", "--config", built_project.config_path)[0] == 0
@@ -77,6 +77,16 @@ def test_default_config_is_the_one_in_the_working_directory(capsys, project, mon
     monkeypatch.chdir(project.root)
     code, out, _ = run(capsys, "index")
     assert code == 0 and "1 article(s)" in out
+
+
+def test_config_goes_before_the_command_or_after_it(capsys, built_project, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no config.yaml here: only the one named is read
+    before = run(capsys, "--config", built_project.config_path, "list")
+    after = run(capsys, "list", "--config", built_project.config_path)
+    assert before == after and before[0] == 0 and before[1].startswith("bakery.en: ")
+    elsewhere = tmp_path / "missing.yaml"
+    code, _, err = run(capsys, "--config", elsewhere, "list", "--config", built_project.config_path)
+    assert code == 0 and err == ""  # after the command wins
 
 
 # ----- ask ---------------------------------------------------------------------------------------

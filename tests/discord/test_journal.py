@@ -212,7 +212,8 @@ def test_stats_without_a_journal_prints_zero_counts_and_leaves_no_file(capsys, m
         "most asked, not covered: none",
         "worst-rated answers: none",
         "0 questions in the journal (kept 90 days)",
-        f"no journal yet: {journal} is created when the bot answers its first question",
+        f"no journal yet: {journal} is created when the bot answers its first question on Discord (questions "
+        "asked with `article-bot ask` are not recorded)",
     ]
     assert err == "" and not journal.exists() and list(p.root.glob("feedback.sqlite3*")) == []
 
@@ -355,3 +356,17 @@ def test_run_with_a_token_discord_rejects_is_one_line_without_the_token(capsys, 
     assert code == 2 and "Traceback" not in err and token not in out + err
     errors = [line for line in err.splitlines() if "error:" in line]
     assert len(errors) == 1 and "Discord rejected DISCORD_TOKEN" in errors[0]
+
+
+def test_export_to_stdout_writes_only_the_csv_there(capsys, make_project, tmp_path):
+    """``--csv -``: the CSV on stdout (to pipe it), what was written on stderr; no file named '-'."""
+    p = make_project()
+    j = Journal(p.root / "feedback.sqlite3")
+    j.record("who is the CEO?", "answer", user_id=1)
+    j.close()
+    assert main(["export", "questions", "--csv", "-", "--config", str(p.config_path)]) == 0
+    out, err = capsys.readouterr()
+    table = list(csv.reader(out.splitlines()))
+    assert table[0][0] == "id" and [row[table[0].index("question")] for row in table[1:]] == ["who is the CEO?"]
+    assert err == "wrote 1 row(s) of questions to stdout\n"
+    assert not (p.root / "-").exists() and not (tmp_path / "-").exists()

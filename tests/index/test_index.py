@@ -272,7 +272,7 @@ def test_a_format_2_index_with_made_up_added_times_is_rebuilt_without_encoding(b
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with caplog.at_level(logging.INFO, logger="bot"):
         engine = Engine(built_project.config())
-    assert "has format 2/" in caplog.text and "(0 encoded, 14 from the store)" in caplog.text
+    assert "has format 2/" in caplog.text and "(0 encoded, 14 from the store, 0 kept)" in caplog.text
     assert [a.added_at for a in engine.index.articles] == [None, None]
 
 

@@ -455,10 +455,14 @@ def test_cli_feeds_poll_and_list(capsys, project, server):
 
 
 def test_cli_feeds_without_feeds_says_how_to_configure_them(capsys, project):
-    for command in ("poll", "list"):
-        code, out, err = cli(capsys, "feeds", command, "--config", project.config_path)
-        assert code == 2 and out == "" and len(err.splitlines()) == 1
-        assert "no feeds configured" in err and "`feeds:`" in err
+    """Polling with no feed is an error for cron (exit 2); listing none is the empty list (exit 0)."""
+    code, out, err = cli(capsys, "feeds", "poll", "--config", project.config_path)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert "no feeds configured" in err and "`feeds:`" in err
+    code, out, err = cli(capsys, "feeds", "list", "--config", project.config_path)
+    assert code == 0 and err == "" and out.startswith("no feeds configured in ") and "`feeds:`" in out
+    code, out, err = cli(capsys, "feeds", "list", "--json", "--config", project.config_path)
+    assert (code, out, err) == (0, "[]\n", "")
 
 
 def test_a_retry_after_of_years_is_capped_at_max_backoff(project, server, encoders):
