@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.errors import InputError
@@ -171,6 +172,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("feeds", help="RSS/Atom feeds (`feeds:` in config.yaml): poll them now, list them")
+    # `feeds --config F list` too: --config may come anywhere before or after the command's words
+    p.add_argument("--config", dest="config_group", type=Path, default=None, help=argparse.SUPPRESS)
     feeds = p.add_subparsers(dest="feeds_command", required=True)
     f = feeds.add_parser("poll", parents=[common], help="poll every feed once and add its new articles",
                          description=FEEDS_POLL)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -45,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.config = getattr(args, "config", None) or args.config_before or DEFAULT_CONFIG
+    args.config = (getattr(args, "config", None) or getattr(args, "config_group", None) or args.config_before
+                   or DEFAULT_CONFIG)
     logging.basicConfig(level=logging.WARNING, format="article-bot: %(message)s", stream=sys.stderr)
     logging.getLogger("bot").setLevel(logging.DEBUG if args.verbose else logging.INFO)
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets itself to DEBUG on import
@@ -56,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         return err.exit_code
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went (`| head`): stop quietly, and let nothing flush into the closed pipe
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 
 

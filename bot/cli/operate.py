@@ -112,9 +112,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """``--csv -`` writes the CSV on stdout and what was written on stderr, so it can be piped."""
     journal, _ = _journal(args)
-    to_stdout = str(args.csv) == "-"
+    to_stdout = args.csv == "-"
+    if to_stdout:  # the CSV as a file would hold it: UTF-8, with the CSV's own line ends
+        sys.stdout.reconfigure(encoding="utf-8", newline="")
     try:
-        n = journal.export(args.what, sys.stdout if to_stdout else args.csv)
+        n = journal.export(args.what, sys.stdout if to_stdout else Path(args.csv))
+    except BrokenPipeError:
+        raise  # `export ... --csv - | head`: main() ends quietly
     except OSError as err:
         raise InputError(f"{args.csv}: cannot write ({err.strerror})") from None
     if n is None:
@@ -152,7 +156,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
     p = sub.add_parser("export", parents=[common], help="the journal as CSV: questions, unanswered or feedback")
     p.add_argument("what", choices=["questions", "unanswered", "feedback"])
-    p.add_argument("--csv", type=Path, required=True, help="file to write; - for stdout")
+    p.add_argument("--csv", required=True, help="file to write; - for stdout (./- for a file named -)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("sync", parents=[common], help="sync the slash commands with Discord now (token needed)")

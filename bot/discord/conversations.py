@@ -133,8 +133,13 @@ class Conversations:
         self.sent(message_id, Turn(own or answer.conversation_article, asked, user_id, qid=qid))
         if isinstance(channel, discord.Thread):
             before = self._threads.get(channel.id) or self._messages.get(channel.id)
+            if before is None and not started:
+                return  # the thread's starter was not read (article: given, a passing failure): read it next time
             anchored = started or (before is not None and before.anchored and before.article is not None)
-            self.answered_in(channel.id, Turn(answer.conversation_article or own, asked, user_id, anchored, qid))
+            # An anchored thread keeps its article, even after an answer from another (``article:`` given, a
+            # fallback); a thread of its own follows its last answer.
+            article = answer.conversation_article or (before.article if anchored and before is not None else own)
+            self.answered_in(channel.id, Turn(article, asked, user_id, anchored, qid))
 
     def forget(self, user_id: int) -> int:
         """Drop every turn ``user_id`` asked (``/forget-me``); how many went."""
@@ -152,7 +157,9 @@ class Conversations:
             if turn is None:
                 resolved = reference.resolved if isinstance(reference.resolved, discord.Message) else None
                 turn = await self._read(resolved or await self._fetch(channel, reference.message_id))
-                if turn is not None:
+                if reference.message_id in self._messages:  # remembered while this was read: the newer turn
+                    turn = self._messages[reference.message_id]
+                elif turn is not None:
                     self._keep(self._messages, reference.message_id, turn)  # read once, even when about none
             if turn is not None and turn.article:
                 return Context(Conversation(turn.article, await self._question(turn)), "reply")
@@ -161,7 +168,9 @@ class Conversations:
             if turn is None:
                 turn = self._messages.get(channel.id) or await self._read(
                     channel.starter_message or await self._fetch(channel.parent, channel.id))
-                if turn is not None:  # the thread keeps its starter's article as its answers come
+                if channel.id in self._threads:  # an answer in the thread was remembered while this was read
+                    turn = self._threads[channel.id]
+                elif turn is not None:  # the thread keeps its starter's article as its answers come
                     self._keep(self._threads, channel.id, turn)
             if turn is not None and turn.article:
                 return Context(Conversation(turn.article, await self._question(turn), turn.anchored), "thread")

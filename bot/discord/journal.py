@@ -206,13 +206,16 @@ class Journal:
                user_id: int | None = None, route: str | None = None, asker_of: str | None = None) -> str:
         """Store one question and what became of it; returns its id (also when the store fails). ``asker_of``:
         the id of an earlier question this one repeats (a re-ask from a button): recorded as that question's
-        asker's, so their /forget-me deletes it, and not as the clicker's."""
+        asker's, so their /forget-me deletes it, and not as the clicker's; nothing is stored when that question
+        is gone."""
         qid = uuid.uuid4().hex[:16]
 
         def write(conn: sqlite3.Connection) -> str:
             if asker_of is not None:
                 row = conn.execute("SELECT user_hash FROM questions WHERE id = ?", (asker_of,)).fetchone()
-                user = row[0] if row else None
+                if row is None:  # its asker deleted it (/forget-me) meanwhile: their question is not kept again
+                    return qid
+                user = row[0]
             else:
                 user = self.user_hash(conn, user_id) if user_id is not None else None
             conn.execute("INSERT INTO questions (id, asked_at, guild_id, user_hash, question, outcome, article, "

@@ -78,22 +78,25 @@ async def ask_from_the_page(browser: Chromium, question: str) -> dict:
                            "/ask in the command picker")
     await browser.press("Enter")
     await browser.wait_for("document.activeElement?.dataset?.option === 'question'", "the question option")
+    answer = f"""[...document.querySelectorAll('article.embed-card')]
+        .find(e => e.innerText.includes({json.dumps(question)}) && e.innerText.includes('Confidence'))"""
+    # Not sent: the command's draft is still there and no longer holds the question (the page re-rendered between
+    # the typing and Enter and dropped it). A sent command leaves no draft; a pending one still holds the text.
+    dropped = f"""(() => {{ const field = document.querySelector('input[data-option=question]');
+        return Boolean(field) && field.value !== {json.dumps(question)} && !{answer}; }})()"""
+    shown = f"""(() => {{ const embed = {answer};
+        return embed && {{text: embed.innerText, bold: [...embed.querySelectorAll('strong, b')].map(b => b.innerText)}};
+    }})()"""
     for _ in range(3):
         await browser.fill("input[data-option=question]", question)
         await browser.press("Enter")
-        # The answer; or, when the page re-rendered between the typing and Enter and dropped the text (it then
-        # says the option is missing), what a person would do: type it again.
-        shown = await browser.wait_for(f"""(() => {{
-            const embed = [...document.querySelectorAll('article.embed-card')]
-                .find(e => e.innerText.includes({json.dumps(question)}) && e.innerText.includes('Confidence'));
-            const bold = embed && [...embed.querySelectorAll('strong, b')].map(b => b.innerText);
-            if (embed) return {{text: embed.innerText, bold: bold}};
-            const field = document.querySelector('input[data-option=question]');
-            const missing = document.body.innerText.includes('required options missing');
-            return field && !field.value && missing ? 'retype' : null;
-        }})()""", "the answer")
-        if shown != "retype":
-            return shown
+        got = await browser.wait_for(f"{shown} || ({dropped} ? 'retype' : null)", "the answer")
+        if got != "retype":
+            return got
+        await browser.evaluate("new Promise(r => setTimeout(r, 500))")
+        if not await browser.evaluate(dropped):  # sent after all
+            return await browser.wait_for(shown, "the answer")
+        # still so half a second later: type it again, as a person would
     raise AssertionError("the page dropped the typed question three times")
 
 

@@ -287,3 +287,16 @@ async def test_forget_me_drops_a_question_read_back_from_the_journal(newsroom, p
     embed = general.history()[-1].embeds[0]
     assert "read with the question before it" not in said(embed)
     assert routes(project) == [("how much did it cost", "reply", FERRY)]
+
+
+async def test_article_given_in_a_thread_leaves_the_threads_own_article_in_place(newsroom, project):
+    """``/ask article:`` in the thread under the tram's announcement answers from the ferry, and the thread's next
+    question is still the tram's (the starter is read then, not taken from that answer)."""
+    env, general, news, member, announcement = newsroom
+    thread = thread_from(env, news, announcement, member)
+    await env.settle()
+    asked = await member.slash(thread, "ask", question="when does it start", article=FERRY)
+    assert "Electric ferry to Merrow Island" in asked.response.embeds[0].footer.text
+    again = await member.slash(thread, "ask", question="when is the launch")
+    assert "Construction will begin in March 2026" in said(again.response.embeds[0])
+    assert [r[1:] for r in routes(project)[-2:]] == [("asked", FERRY), ("thread", TRAM)]

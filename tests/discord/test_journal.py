@@ -17,6 +17,7 @@ import yaml
 
 from bot.cli.main import main
 from bot.discord.journal import DAY, Journal
+from tests.support.waits import GUARD_S
 
 
 class Clock:
@@ -370,3 +371,39 @@ def test_export_to_stdout_writes_only_the_csv_there(capsys, make_project, tmp_pa
     assert table[0][0] == "id" and [row[table[0].index("question")] for row in table[1:]] == ["who is the CEO?"]
     assert err == "wrote 1 row(s) of questions to stdout\n"
     assert not (p.root / "-").exists() and not (tmp_path / "-").exists()
+
+
+def test_a_question_asked_again_for_an_asker_who_deleted_it_is_not_stored(tmp_path):
+    """The 🔀 re-ask is recorded as its first asker's; when they ran /forget-me meanwhile, nothing is stored."""
+    j = Journal(tmp_path / "journal.sqlite3")
+    first = j.record("who is the CEO?", "answer", user_id=1)
+    again = j.record("who is the CEO?", "answer", user_id=2, asker_of=first, route="alternative")
+    assert j.asked(again) == ("who is the CEO?", None)
+    assert j.forget(2) == (0, 0) and j.forget(1) == (2, 0)  # both rows were the first asker's
+    gone = j.record("who is the CEO?", "answer", user_id=2, asker_of=first, route="alternative")
+    assert j.asked(gone) is None
+    j.close()
+
+
+def test_export_to_a_pipe_closed_early_ends_quietly(make_project):
+    """``export questions --csv - | head -1``: exit 0 and nothing on stderr once the reader has gone."""
+    import sys
+
+    p = make_project()
+    j = Journal(p.root / "feedback.sqlite3")
+    for n in range(3000):  # more than a pipe's buffer
+        j.record(f"question number {n} about the bakery?", "answer", user_id=n)
+    j.close()
+    export = subprocess.Popen([sys.executable, "-m", "bot", "export", "questions", "--csv", "-", "--config",
+                               str(p.config_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert export.stdout.readline().startswith(b"id,")
+    export.stdout.close()  # as `head -1` does
+    err = export.stderr.read().decode()
+    assert export.wait(timeout=GUARD_S) == 0 and "Traceback" not in err and "Broken pipe" not in err, err
+
+
+def test_export_to_a_file_named_dash(capsys, make_project, monkeypatch):
+    p = make_project()
+    monkeypatch.chdir(p.root)
+    assert main(["export", "questions", "--csv", "./-", "--config", str(p.config_path)]) == 0
+    assert (p.root / "-").read_text(encoding="utf-8").startswith("id,")

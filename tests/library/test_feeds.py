@@ -463,6 +463,7 @@ def test_cli_feeds_without_feeds_says_how_to_configure_them(capsys, project):
     assert code == 0 and err == "" and out.startswith("no feeds configured in ") and "`feeds:`" in out
     code, out, err = cli(capsys, "feeds", "list", "--json", "--config", project.config_path)
     assert (code, out, err) == (0, "[]\n", "")
+    assert cli(capsys, "feeds", "--config", project.config_path, "list", "--json") == (0, "[]\n", "")
 
 
 def test_a_retry_after_of_years_is_capped_at_max_backoff(project, server, encoders):
