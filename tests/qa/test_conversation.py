@@ -94,3 +94,16 @@ def test_a_conversation_that_is_not_anchored_holds_only_for_a_follow_up(engine):
     assert fresh.route is Route.ALL and fresh.read_with is None
     anchored = engine.ask("how many stops will the Blue Line tram have in total", conversation=Conversation(BAKERY))
     assert anchored.route in (Route.CONVERSATION, Route.FALLBACK)
+
+
+def test_a_hedged_answer_gives_way_to_another_articles_plain_one(make_project):
+    """In a conversation about the bakery, "who leads the tram project" gets only a hedged bakery sentence and
+    a plain answer from the tram: the tram's, as a fallback naming the bakery. A question no other article
+    answers plainly stays with the conversation's hedged answer."""
+    engine = Engine(make_project(bakery=True, abstain_threshold=0.0, answer_threshold=0.5).config())
+    moved = engine.ask("who leads the tram project", conversation=Conversation(BAKERY))
+    assert engine.ask("who leads the tram project", article=BAKERY).tier.value == "unsure"
+    assert moved.route is Route.FALLBACK and moved.tier.value == "answer"
+    assert moved.passage.sentence.article == TRAM and moved.conversation_article == BAKERY
+    kept = engine.ask("when does the bakery reopen", conversation=Conversation(BAKERY))
+    assert kept.route is Route.CONVERSATION and kept.passage.sentence.article == BAKERY
