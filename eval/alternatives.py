@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from devsets import BACKENDS, dev_sets, engine_for
+from devsets import BACKENDS, dev_sets, engine_for, set_articles
 
 from bot.corpus.questions import load_questions
 
@@ -27,8 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     sets, corpus_config = dev_sets()
     corpus = engine_for(corpus_config, BACKENDS[0], "corpus")
     cases = []  # (gap to the runner-up article or None, first is the right article, runner-up is the right one)
-    for name, (config_path, questions) in sets.items():
-        own = {a.id for a in engine_for(config_path, BACKENDS[0], name).index.articles}
+    for config_path, questions in sets.values():
+        own = set(set_articles(config_path))
         for item in load_questions(questions):
             if not item.gold:
                 continue

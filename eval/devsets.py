@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from bot.config import EncoderConfig, ReaderConfig, load_config
+from bot.corpus.article import article_files, article_id
 from bot.qa.answer import Answer
 from bot.qa.engine import Engine, Serving, answer, clean_question
 from bot.retrieval.rank import Retriever
@@ -28,6 +29,11 @@ def dev_sets() -> tuple[dict[str, tuple[Path, Path]], Path]:
     data = yaml.safe_load((HERE / "devsets.yaml").read_text(encoding="utf-8"))
     sets = {name: (HERE / s["config"], HERE / s["questions"]) for name, s in data["sets"].items()}
     return sets, HERE / data["corpus"]
+
+
+def set_articles(config_path: Path) -> list[str]:
+    """The ids of the articles a config's ``articles_dir`` holds (a dev set's own article), in name order."""
+    return [article_id(p) for p in article_files(load_config(config_path).articles_dir)]
 
 
 def engine_for(config_path: Path, dense: EncoderConfig, name: str,

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import yaml
-from devsets import HERE, dev_sets
+from devsets import HERE, dev_sets, set_articles
 
 from bot.config import load_config
 from bot.corpus.questions import load_questions
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
           "| p50 ms |")
     print("|---|---|---|" + "---|" * len(COLUMNS) + "---|---|")
     rows = []
-    added = None if args.dates is None else dated(args.dates, {a.stem for a in config.articles_dir.glob("*.txt")})
+    added = None if args.dates is None else dated(args.dates, set(set_articles(corpus_config)))
     for row in growth(config, items, [int(s) for s in args.sizes.split(",")], args.data, args.cache, added=added):
         cells = ["-" if row.figures[c] is None else f"{row.figures[c]:.3f}" for c in COLUMNS]
         unrelated = [o for o in row.outcomes if not o.item.gold and not o.item.trap]

@@ -17,9 +17,8 @@ import json
 import logging
 from collections import Counter
 
-from devsets import BACKENDS, dev_sets, engine_for
+from devsets import BACKENDS, dev_sets, engine_for, set_articles
 
-from bot.config import load_config
 from bot.corpus.questions import Item, load_questions, norm
 from bot.qa.answer import Answer
 from bot.qa.engine import Conversation
@@ -40,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     ids = engine.article_ids()
     items: list[tuple[Item, str]] = []
     for config, questions in sets.values():
-        own = next(a.stem for a in sorted(load_config(config).articles_dir.glob("*.txt")) if a.stem in ids)
+        own = next(a for a in set_articles(config) if a in ids)
         items += [(item, own) for item in load_questions(questions)]
     on = [(i, a) for i, a in items if i.gold]
     off = [(i, a) for i, a in items if not i.gold]
