@@ -190,7 +190,8 @@ async def test_article_given_with_ask_wins_over_the_thread(newsroom, project):
 
 async def test_a_reply_to_an_old_answer_after_a_restart_reads_its_article_from_the_journal(newsroom, project):
     """Nothing of a conversation is written anywhere: after a restart, the answer's buttons name its question
-    in the journal, which keeps it anyway."""
+    in the journal, which keeps it anyway, and which it is read from each time it is needed: once /forget-me
+    has deleted it, a follow-up there is read alone, from the answer's article still."""
     env, general, news, member, announcement = newsroom
     me = env.bot.user.mention
     await member.send(general, f"{me} when does the electric ferry launch")
@@ -198,7 +199,15 @@ async def test_a_reply_to_an_old_answer_after_a_restart_reads_its_article_from_t
     await env.restart_bot(create_bot(project / "config.yaml", engine=env.bot.engine))
     await member.send(general, f"{me} how much did it cost", reply_to=answer)
     assert "31.5 million euros" in general.history()[-1].embeds[0].description
+    assert "↪ read with the question before it: when does the electric ferry launch" in said(
+        general.history()[-1].embeds[0])
     assert routes(project)[-1][1:] == ("reply", FERRY)
+
+    await member.slash(general, "forget-me")
+    await member.send(general, f"{me} how much did it cost", reply_to=answer)
+    embed = general.history()[-1].embeds[0]
+    assert "read with the question before it" not in said(embed)
+    assert routes(project) == [("how much did it cost", "reply", FERRY)]
 
 
 async def test_forget_me_drops_the_turns_held_in_memory(newsroom, project):
@@ -269,24 +278,6 @@ async def test_a_question_asked_again_with_the_button_stays_its_askers(newsroom,
     assert [r[1] for r in routes(project)] == ["all", "alternative"]  # Carol asked nothing herself
     await member.slash(general, "forget-me")
     assert routes(project) == []
-
-
-async def test_forget_me_drops_a_question_read_back_from_the_journal(newsroom, project):
-    """After a restart the question under an old answer comes from the journal each time it is needed: once
-    /forget-me has deleted it, a follow-up there is read alone, from the answer's article still."""
-    env, general, news, member, announcement = newsroom
-    me = env.bot.user.mention
-    await member.send(general, f"{me} when does the electric ferry launch")
-    answer = general.history()[-1]
-    await env.restart_bot(create_bot(project / "config.yaml", engine=env.bot.engine))
-    await member.send(general, f"{me} how much did it cost", reply_to=answer)
-    assert "↪ read with the question before it: when does the electric ferry launch" in said(
-        general.history()[-1].embeds[0])
-    await member.slash(general, "forget-me")
-    await member.send(general, f"{me} how much did it cost", reply_to=answer)
-    embed = general.history()[-1].embeds[0]
-    assert "read with the question before it" not in said(embed)
-    assert routes(project) == [("how much did it cost", "reply", FERRY)]
 
 
 async def test_article_given_in_a_thread_leaves_the_threads_own_article_in_place(newsroom, project):
